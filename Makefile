@@ -1,0 +1,35 @@
+# Quick start: `make booklet` then `make test`. Both set everything up and are fast when
+# nothing changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSDEPS := $(VENV)/.sysdeps
+
+.PHONY: booklet test check expected bench clean
+
+booklet: $(STAMP)
+	$(BIN)/booklet build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/booklet check
+
+# Regenerate the committed expected HTML files the layout tests compare against.
+expected: $(STAMP)
+	$(BIN)/python -m tests.regenerate
+
+$(SYSDEPS): tools/sysdeps.sh
+	sh tools/sysdeps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP): pyproject.toml $(SYSDEPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf dist .booklet-cache

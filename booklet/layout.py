@@ -1,0 +1,138 @@
+"""Lay out a booklet as HTML through the Jinja print layouts."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .model import Booklet
+from .paths import LABELS, builtin
+
+STYLESHEETS = ("fonts.css", "page.css", "type.css", "cover.css", "contents.css", "profession.css", "index.css")
+# Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
+INDEX_LINES = {"A4": 56, "A5": 40, "F4": 64}
+INDEX_HEADER_LINES = 8
+
+
+def layout_dirs(root: Path) -> list[Path]:
+    """A booklet folder's own layouts/ first, then the built-in ones it may override in part."""
+    own = Path(root) / "layouts"
+    return [own, builtin("layouts")] if own.is_dir() else [builtin("layouts")]
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str, override: Path | None) -> dict:
+    labels = yaml.safe_load((LABELS / f"{language}.yaml").read_text(encoding="utf-8"))
+    if override is not None and override.is_file():
+        labels.update(yaml.safe_load(override.read_text(encoding="utf-8")) or {})
+    return labels
+
+
+def labels_for(root: Path, language: str) -> dict:
+    override = Path(root) / "layouts" / "labels" / f"{language}.yaml"
+    return _labels(language, override if override.is_file() else None)
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal that is safe inside <style>: no quote or `<` can end it."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?-()" else f"\\{ord(c):x} " for c in str(value))
+    return Markup(f'"{escaped}"')
+
+
+def index_columns(majors, lines_per_column: int):
+    """Split the index into pages of two columns, each a list of letter headings and entries."""
+    entries, letter = [], None
+    for major in majors:
+        if major.letter != letter:
+            letter = major.letter
+            entries.append({"letter": letter, "major": None, "lines": 2})
+        # Long names with many pages take more than one line; a rough count is enough.
+        lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 42
+        entries.append({"letter": None, "major": major, "lines": lines})
+    pages, columns, column, used = [], [], [], 0
+    budget = lines_per_column - INDEX_HEADER_LINES
+    for entry in entries:
+        if used + entry["lines"] > budget and column:
+            if column[-1].get("letter"):
+                carried = [column.pop()]
+            else:
+                carried = []
+            columns.append(column)
+            column, used = carried, sum(e["lines"] for e in carried)
+            if len(columns) == 2:
+                pages.append(columns)
+                columns, budget = [], lines_per_column
+        column.append(entry)
+        used += entry["lines"]
+    if column:
+        columns.append(column)
+    if columns:
+        pages.append(columns)
+    return pages
+
+
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["index_columns"] = index_columns
+    return env
+
+
+_ENVIRONMENTS: dict = {}
+
+
+def environment(root: Path) -> jinja2.Environment:
+    dirs = tuple(layout_dirs(root))
+    if dirs not in _ENVIRONMENTS:
+        _ENVIRONMENTS[dirs] = _environment(dirs)
+    return _ENVIRONMENTS[dirs]
+
+
+def edition_text(edition, labels) -> str:
+    if isinstance(edition, dt.date):
+        return f"{edition.day} {labels['months'][edition.month - 1]} {edition.year}"
+    return str(edition)
+
+
+def edition_iso(edition) -> str:
+    if isinstance(edition, dt.date):
+        return edition.isoformat()
+    match = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", str(edition))
+    return match.group(0) if match else "1970-01-01"
+
+
+def render_html(booklet: Booklet, root: Path, parts=None, page_of=None) -> str:
+    """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
+    profession keys, 'index'); `page_of` gives known page numbers to print literally."""
+    env = environment(root)
+    labels = labels_for(root, booklet.config.language)
+    first_keys = {f.profiles[0].key for f in booklet.fields if f.profiles}
+    title = booklet.config.title
+    if booklet.selection:
+        title = f"{title} ({labels['subset']}: {', '.join(f.title for f in booklet.fields)})"
+    subject = booklet.config.subtitle or ", ".join(f.title for f in booklet.fields)
+    return env.get_template("booklet.html.j2").render(
+        booklet=booklet,
+        labels=labels,
+        language=booklet.config.language,
+        document_title=title,
+        document_subject=subject,
+        edition_text=edition_text(booklet.edition, labels),
+        edition_iso=edition_iso(booklet.edition),
+        stylesheets=STYLESHEETS,
+        index_lines_per_column=INDEX_LINES[booklet.config.paper],
+        first_of_field=first_keys,
+        parts=parts,
+        page_of=page_of,
+    )

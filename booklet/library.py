@@ -1,0 +1,100 @@
+"""Read a booklet folder: `booklet.yaml` and every profile under `source/<field>/`."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .config import load_config
+from .errors import BookletError, Problem, error, warning
+from .model import Config, Library, Profile
+from .reader import read_profile
+from .text import fold
+
+MAX_PROFILES = 5000
+
+
+def slugify(name: str) -> str:
+    """The slug of a file or folder name: lowercase ASCII letters, digits and hyphens."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def _profile_files(source: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    files = []
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith((".", "~")):
+            continue
+        if entry.is_symlink():
+            problems.append(error(entry, None, "is a symbolic link; booklet only reads real files and folders inside source/."))
+        elif entry.is_dir():
+            field_name = slugify(entry.name)
+            if not field_name:
+                problems.append(error(entry, None, "the field folder's name needs letters or digits."))
+                continue
+            for item in sorted(entry.iterdir()):
+                if item.name.startswith((".", "~")):
+                    continue
+                if item.is_symlink():
+                    problems.append(error(item, None, "is a symbolic link; booklet only reads real files inside source/."))
+                elif item.is_dir():
+                    problems.append(warning(item, None, "folders inside a field folder are ignored; put profiles directly in source/<field>/."))
+                elif item.suffix.lower() == ".txt":
+                    files.append((item, field_name))
+                else:
+                    problems.append(warning(item, None, "is not a .txt file and was ignored."))
+        else:
+            problems.append(warning(entry, None, "profiles belong in a field folder (source/<field>/<name>.txt); this file was ignored."))
+    return files
+
+
+def load_library(root: Path) -> Library:
+    """Read everything; errors in single files are collected, not raised, so `check` sees all."""
+    root = Path(root)
+    problems: list[Problem] = []
+    try:
+        config = load_config(root)
+    except BookletError as exc:
+        problems.append(exc.problem)
+        config = Config()
+    source = root / "source"
+    if not source.is_dir():
+        problems.append(error(source, None, "there is no source/ folder; put profiles in source/<field>/<name>.txt."))
+        return Library(root, config, (), tuple(problems))
+    output = (root / config.output).resolve()
+    if output == source.resolve() or output.is_relative_to(source.resolve()):
+        problems.append(error(root / "booklet.yaml", None, "the output folder may not be inside source/; source/ is only ever read."))
+
+    files = _profile_files(source, problems)
+    if len(files) > MAX_PROFILES:
+        problems.append(error(source, None, f"there are {len(files)} profiles; a booklet may have at most {MAX_PROFILES}."))
+        files = files[:MAX_PROFILES]
+    profiles: list[Profile] = []
+    by_slug: dict[str, Profile] = {}
+    by_title: dict[str, Profile] = {}
+    newest = None
+    for path, field_name in files:
+        slug = slugify(path.stem)
+        try:
+            profile, found = read_profile(path, field_name, slug)
+        except BookletError as exc:
+            problems.append(exc.problem)
+            continue
+        problems.extend(found)
+        if not slug:
+            problems.append(error(path, None, "the file name needs letters or digits; it becomes the profession's short name."))
+            continue
+        if slug in by_slug:
+            problems.append(error(path, None, f"another profile has the same short name \"{slug}\" ({by_slug[slug].source}); rename one of the files."))
+            continue
+        title_key = fold(profile.title)
+        if title_key in by_title:
+            problems.append(error(path, 1, f"another profile has the same title \"{profile.title}\" ({by_title[title_key].source})."))
+            continue
+        by_slug[slug] = by_title[title_key] = profile
+        profiles.append(profile)
+        mtime = path.stat().st_mtime
+        newest = mtime if newest is None else max(newest, mtime)
+    if not files and not any(p.severity == "error" for p in problems):
+        problems.append(error(source, None, "there are no profiles; put them in source/<field>/<name>.txt."))
+    return Library(root, config, tuple(profiles), tuple(problems), newest)

@@ -1,0 +1,102 @@
+"""The booklet's data: what a profile is once read, and what a booklet is once selected."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One profession, read from `source/<field>/<slug>.txt`."""
+
+    field: str
+    slug: str
+    title: str
+    source: Path
+    overview: tuple[str, ...]
+    fit_heading: str
+    fit: tuple[str, ...]
+    reality: tuple[str, ...]
+    majors: tuple[str, ...]
+    employers: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.field}/{self.slug}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.field}-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    title: str
+    profiles: tuple[Profile, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"f-{self.name}"
+
+
+@dataclass(frozen=True)
+class Major:
+    """A university major and the professions that list it, in booklet order."""
+
+    name: str
+    profiles: tuple[Profile, ...]
+
+    @property
+    def letter(self) -> str:
+        first = self.name[:1].upper()
+        return first if first.isalpha() else "#"
+
+
+@dataclass(frozen=True)
+class Config:
+    """What `booklet.yaml` says, with defaults filled in."""
+
+    title: str = "Profil Profesi"
+    subtitle: str = ""
+    organization: str = ""
+    edition: str | None = None
+    paper: str = "A4"
+    language: str = "id"
+    field_titles: tuple[tuple[str, str], ...] = ()
+    major_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    output: str = "dist"
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything read from a booklet folder: profiles plus the problems found on the way."""
+
+    root: Path
+    config: Config
+    profiles: tuple[Profile, ...]
+    problems: tuple = ()
+    newest_source_mtime: float | None = None
+
+    @property
+    def errors(self):
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self):
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """A selection of profiles, grouped and indexed, ready to lay out."""
+
+    config: Config
+    fields: tuple[Field, ...]
+    majors: tuple[Major, ...]
+    edition: str
+    selection: str | None = None  # a label for subsets, None for the whole booklet
+
+    @property
+    def profiles(self) -> tuple[Profile, ...]:
+        return tuple(p for f in self.fields for p in f.profiles)

@@ -1,0 +1,109 @@
+"""Render laid-out HTML to PDF with WeasyPrint, reading only from the layout and font folders."""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import BookletError
+from .paths import builtin
+
+MAX_ASSET_BYTES = 20_000_000
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """Raised inside WeasyPrint to stop a render that asked for something outside its folders."""
+
+
+class BookletFetcher(URLFetcher):
+    """Serves files from the booklet folder's layouts/ and fonts/, falling back to the built-in
+    ones, plus data: URIs. Everything else (network, other files) is refused and stops the build."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        root = Path(root).resolve()
+        # Each virtual folder (where the HTML says a file is) maps to real folders, in order.
+        self.overlays = [
+            (root / "layouts", [root / "layouts", builtin("layouts").resolve()]),
+            (root / "fonts", [root / "fonts", builtin("fonts").resolve()]),
+        ]
+        self.refused: list[str] = []
+
+    def _locate(self, url: str) -> Path | None:
+        raw = url2pathname(unquote(urlsplit(url).path))
+        # Resolve the path as written first, so `..` and symlinks cannot step outside.
+        wanted = Path(raw).resolve()
+        for virtual, real_dirs in self.overlays:
+            if not wanted.is_relative_to(virtual):
+                continue
+            relative = wanted.relative_to(virtual)
+            for folder in real_dirs:
+                candidate = (folder / relative).resolve()
+                if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+                    return candidate
+        return None
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        path = self._locate(url) if scheme == "file" else None
+        if path is None or path.stat().st_size > MAX_ASSET_BYTES:
+            self.refused.append(url)
+            raise RefusedFetch(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix in (".ttf", ".otf"):
+            mime = "font/" + path.suffix[1:]
+        # Answer with the URL as asked, so relative references inside a stylesheet stay in
+        # the virtual layouts/ and fonts/ folders and keep their override order.
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    page_count: int
+    anchor_pages: dict  # anchor id -> 1-based page number where it first appears
+    warnings: tuple[str, ...]
+
+
+def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **options) -> Rendered:
+    """Lay out and write one PDF. WeasyPrint's warnings are returned, not lost in a log."""
+    root = Path(root).resolve()
+    fetcher = BookletFetcher(root)
+    base_url = (root / stylesheet_base).as_uri() + "/"
+    collector = _WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        font_config = FontConfiguration()
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_config, **options)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages, start=1):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, number)
+        pdf = document.write_pdf(**options)
+    except RefusedFetch as exc:
+        raise BookletError(root / "layouts", None, f"the layout asked for \"{exc.args[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.") from None
+    finally:
+        logger.removeHandler(collector)
+    if fetcher.refused:
+        raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.")
+    return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages))

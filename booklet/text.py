@@ -1,0 +1,69 @@
+"""Turning bytes from counselors' word processors into clean, normalized lines."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import BookletError, Problem, warning
+
+# Limits that keep a single broken or hostile file from exhausting memory or time.
+# They are documented in docs/format.md.
+MAX_FILE_BYTES = 1_000_000
+MAX_LINE_CHARS = 10_000
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
+    """Decode a source file: UTF-8 (with or without BOM), else strict Windows-1252."""
+    if len(data) > MAX_FILE_BYTES:
+        raise BookletError(path, None, f"the file is {len(data):,} bytes; a profile may be at most {MAX_FILE_BYTES:,} bytes.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BookletError(path, 1, "the file is UTF-16 text; save it as UTF-8 (\"Unicode (UTF-8)\" in the Save As dialog).")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise BookletError(path, line, "the file is not plain text (it contains NUL bytes); save it as a .txt file in UTF-8.")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BookletError(path, line, f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} cannot be read); save it as UTF-8.") from None
+    return text, [warning(path, bad_line, "the file is not UTF-8; it was read as Windows-1252. Save it as UTF-8 to be sure every letter is right.")]
+
+
+def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
+    """Split into lines and normalize each: NFC, one space between words, nothing invisible."""
+    problems: list[Problem] = []
+    lines = []
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+        if len(raw) > MAX_LINE_CHARS:
+            raise BookletError(path, number, f"the line has {len(raw):,} characters; a line may have at most {MAX_LINE_CHARS:,}.")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in raw):
+            raise BookletError(path, number, "the line contains an invalid character (a lone surrogate); save the file as UTF-8 again.")
+        line = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+        stripped = []
+        removed = False
+        for char in line:
+            if char in _BIDI or (unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char != "\t"):
+                removed = True
+                continue
+            stripped.append(char)
+        if removed:
+            problems.append(warning(path, number, "removed invisible control or text-direction characters from the line."))
+        lines.append(_SPACES.sub(" ", "".join(stripped)).strip())
+    return lines, problems
+
+
+def fold(text: str) -> str:
+    """A comparison key: letter case, spacing and invisible characters do not matter."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    return _SPACES.sub(" ", text).strip().casefold()
