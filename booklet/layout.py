@@ -45,7 +45,7 @@ def css_string(value: str) -> Markup:
 
 
 def index_columns(majors, lines_per_column: int):
-    """Split the index into pages of two columns, each a list of letter headings and entries."""
+    """Split the index into pages of two balanced columns of letter headings and entries."""
     entries, letter = [], None
     for major in majors:
         if major.letter != letter:
@@ -54,26 +54,32 @@ def index_columns(majors, lines_per_column: int):
         # Long names with many pages take more than one line; a rough count is enough.
         lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 42
         entries.append({"letter": None, "major": major, "lines": lines})
-    pages, columns, column, used = [], [], [], 0
-    budget = lines_per_column - INDEX_HEADER_LINES
+    pages, page, used = [], [], 0
+    budget = 2 * (lines_per_column - INDEX_HEADER_LINES)
     for entry in entries:
-        if used + entry["lines"] > budget and column:
-            if column[-1].get("letter"):
-                carried = [column.pop()]
-            else:
-                carried = []
-            columns.append(column)
-            column, used = carried, sum(e["lines"] for e in carried)
-            if len(columns) == 2:
-                pages.append(columns)
-                columns, budget = [], lines_per_column
-        column.append(entry)
+        if used + entry["lines"] > budget and page:
+            pages.append(page)
+            page, used, budget = [], 0, 2 * lines_per_column
+        page.append(entry)
         used += entry["lines"]
-    if column:
-        columns.append(column)
-    if columns:
-        pages.append(columns)
-    return pages
+    if page:
+        pages.append(page)
+    return [_two_columns(page) for page in pages]
+
+
+def _two_columns(entries):
+    total = sum(e["lines"] for e in entries)
+    used = 0
+    for split, entry in enumerate(entries):
+        if used >= total / 2:
+            break
+        used += entry["lines"]
+    else:
+        split = len(entries)
+    # A letter heading never ends a column.
+    while split > 0 and entries[split - 1]["letter"]:
+        split -= 1
+    return [entries[:split], entries[split:]]
 
 
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:

@@ -1,0 +1,94 @@
+"""Shared fixtures: tiny real booklet folders and helpers that read built PDFs back."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from booklet import build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI = FIXTURES / "mini"
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of every page, as poppler's pdftotext reads it."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return out.split("\f")[:-1]
+
+
+def squash(text: str) -> str:
+    """Undo line breaks and hyphenation so sentences can be found in extracted text."""
+    text = re.sub(r"(\w)[\u00ad-]\n(\w)", r"\1\2", text)
+    return re.sub(r"\s+", " ", text.replace("\u00ad", ""))
+
+
+def link_targets(path: Path) -> list[tuple[int, int]]:
+    """(page with the link, page it lands on) for every internal link."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        index_of = {p.objgen: n for n, p in enumerate(pdf.pages, start=1)}
+        names = {}
+        if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+            for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items():
+                names[str(name)] = index_of[dest[0].objgen]
+        for number, page in enumerate(pdf.pages, start=1):
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                dest = annot.get("/Dest")
+                if dest is None and "/A" in annot:
+                    dest = annot.A.get("/D")
+                if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                    found.append((number, names[str(dest).lstrip("/")]))
+                elif dest is not None:
+                    found.append((number, index_of[dest[0].objgen]))
+    return found
+
+
+def outline(path: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, page) for every bookmark."""
+    items = []
+    with pikepdf.open(path) as pdf:
+        index_of = {p.objgen: n for n, p in enumerate(pdf.pages, start=1)}
+        with pdf.open_outline() as tree:
+            def walk(nodes, depth):
+                for node in nodes:
+                    dest = node.destination
+                    if dest is None and node.action is not None:
+                        dest = node.action.get("/D")
+                    if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                        tree_dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+                        dest = tree_dests[str(dest).lstrip("/")]
+                    items.append((depth, node.title, index_of[dest[0].objgen]))
+                    walk(node.children, depth + 1)
+            walk(tree.root, 1)
+    return items
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of the mini booklet folder."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The repository's own sample booklet, built once."""
+    out = tmp_path_factory.mktemp("sample") / "booklet.pdf"
+    return build(ROOT, output=out)
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mini-build") / "mini"
+    shutil.copytree(MINI, folder)
+    return build(folder)

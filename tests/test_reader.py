@@ -1,0 +1,181 @@
+"""The reader: the seeds as they come, every tolerated variant, every error class."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from booklet.errors import BookletError
+from booklet.reader import parse_profile, read_profile
+from booklet.text import decode
+
+from .conftest import MINI
+
+SEEDS = MINI / "source" / "politik"
+KOORDINATOR = SEEDS / "koordinator-pertemuan-politik.txt"
+PENGURUS = SEEDS / "pengurus-partai-politik.txt"
+
+
+def parse(text: str, name="x.txt"):
+    return parse_profile(text, Path(name), "uji", "x")
+
+
+def test_seed_koordinator_is_read_exactly():
+    profile, problems = read_profile(KOORDINATOR, "politik", "koordinator-pertemuan-politik")
+    assert problems == []
+    assert profile.title == "Koordinator Pertemuan Politik"
+    assert profile.fit_heading == "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+    assert [len(profile.overview), len(profile.fit), len(profile.reality)] == [3, 3, 3]
+    assert profile.overview[0].startswith("Pekerjaan sebagai koordinator pertemuan politik melibatkan")
+    assert profile.reality[2].endswith("mengadvokasi kepentingan klien mereka.")
+    assert profile.majors == (
+        "Ilmu Politik", "Hubungan Internasional", "Komunikasi Politik", "Manajemen Komunikasi",
+        "Administrasi Publik", "Hukum Internasional", "Diplomasi", "Studi Keamanan",
+        "Penelitian dan Kebijakan Publik", "Ilmu Sosial")
+    assert profile.employers[0] == "Partai Politik"
+    assert profile.employers[-1] == "Lembaga Survei Opini Publik Politik"
+    assert len(profile.employers) == 10
+
+
+def test_seed_pengurus_is_read_exactly():
+    profile, problems = read_profile(PENGURUS, "politik", "pengurus-partai-politik")
+    assert problems == []
+    assert profile.title == "Pengurus Partai Politik"
+    assert [len(profile.overview), len(profile.fit), len(profile.reality)] == [3, 2, 3]
+    assert profile.majors[4] == "Hukum" and profile.majors[6] == "Public Policy"
+    assert profile.employers[0] == "Partai Demokrasi Indonesia Perjuangan (PDIP)"
+    assert profile.employers[-1] == "Partai Berkarya"
+
+
+def seed_text() -> str:
+    return KOORDINATOR.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("variant", [
+    pytest.param(lambda t: "\ufeff" + t, id="utf8-bom"),
+    pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+    pytest.param(lambda t: t + "\n\n", id="final-newlines"),
+    pytest.param(lambda t: t.replace("Profil Profesi", "PROFIL PROFESI:"), id="upper-colon"),
+    pytest.param(lambda t: t.replace("politik?", "politik ?"), id="space-before-question"),
+    pytest.param(lambda t: t.replace("Konsep, ekspektasi dan realita", "konsep,  ekspektasi dan realita :"), id="lower-spaces"),
+    pytest.param(lambda t: t.replace("\nIlmu Politik\n", "\n- Ilmu Politik\n").replace("\nDiplomasi\n", "\n* Diplomasi\n"), id="dash-star"),
+    pytest.param(lambda t: t.replace("\nHubungan Internasional\n", "\n• Hubungan Internasional\n"), id="bullet"),
+    pytest.param(lambda t: t.replace("\nParlemen\n", "\n3. Parlemen\n").replace("\nDiplomasi\n", "\n7) Diplomasi\n"), id="numbered"),
+    pytest.param(lambda t: t.replace("Pekerjaan sebagai", "Pekerjaan\tsebagai  \u200b").replace("Tugas utama", "Tugas\u00a0utama"), id="tabs-zero-width-nbsp"),
+    pytest.param(lambda t: t.replace("Diplomasi", "Diplomasi   "), id="trailing-spaces"),
+])
+def test_tolerated_variants_read_like_the_seed(variant):
+    expected, _ = parse(seed_text())
+    profile, problems = parse(variant(seed_text()))
+    assert [p for p in problems if p.severity == "error"] == []
+    assert profile.title == expected.title
+    assert profile.overview == expected.overview
+    assert profile.fit == expected.fit and profile.reality == expected.reality
+    assert profile.majors == expected.majors
+    assert profile.employers == expected.employers
+
+
+def test_cp1252_is_decoded_with_a_warning():
+    data = seed_text().replace("Diplomasi", "Diplomasi \u2013 Ilmu Hubungan").encode("cp1252")
+    text, problems = decode(data, Path("w.txt"))
+    assert "Diplomasi \u2013 Ilmu Hubungan" in text
+    assert [p.severity for p in problems] == ["warning"] and "Windows-1252" in problems[0].message
+
+
+def test_decomposed_letters_become_nfc():
+    profile, _ = parse(seed_text().replace("Pekerjaan", "Pe\u0301kerjaan"))
+    assert profile.overview[0].startswith("P\u00e9kerjaan")
+
+
+def test_bidi_overrides_are_stripped_with_a_warning():
+    profile, problems = parse(seed_text().replace("Tugas utama", "Tugas \u202eutama"))
+    assert "Tugas utama" in profile.overview[1]
+    assert any(p.severity == "warning" and p.line == 7 for p in problems)
+
+
+def test_wrapped_paragraph_lines_are_joined():
+    text = seed_text().replace("melibatkan perencanaan, ", "melibatkan\nperencanaan, ")
+    profile, _ = parse(text)
+    assert profile.overview[0] == parse(seed_text())[0].overview[0]
+
+
+def test_missing_part_is_a_warning():
+    text = seed_text()
+    start = text.index("Contoh perusahaan")
+    profile, problems = parse(text[:start])
+    assert profile.employers == ()
+    assert [p.severity for p in problems] == ["warning"]
+    assert "Contoh perusahaan atau institusi yang membutuhkan" in problems[0].message
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("", 1, "empty"),
+    ("   \n\n  ", 1, "empty"),
+    ("\u00a0Profil Profesi\n\nIsi.", 1, "no title"),
+    ("Judul\n\nHanya paragraf biasa.\n\nDan paragraf lain.", 1, "no recognised heading"),
+    ("Judul\n\nParagraf sebelum heading.\n\nProfil Profesi\n\nIsi.", 3, "expected a heading"),
+    ("Judul\n\nProfil Profesi\n\nJurusan Kuliah yang Mendukung\n\nHukum", 3, "nothing under it"),
+    ("Judul\n\nProfil Profesi\n\nIsi.\n\nKonsep ekspetasi dan realitas\n\nIsi.", 7, "not a known heading"),
+    ("Judul\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nHukum\nIni adalah paragraf panjang. Paragraf ini tidak seharusnya berada di dalam daftar jurusan.", 10, "paragraph"),
+    ("Judul\n\nProfil Profesi\n\nIsi.\n\nProfil Profesi\n\nIsi lagi.", 7, "second time"),
+])
+def test_errors_name_the_line(text, line, words):
+    with pytest.raises(BookletError) as caught:
+        parse(text, "rusak.txt")
+    assert caught.value.path == Path("rusak.txt")
+    assert caught.value.line == line
+    assert words in caught.value.sentence
+    assert str(caught.value).startswith(f"rusak.txt:{line}: error: ")
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"\xff\xfeJ\x00u\x00", "UTF-16"),
+    (b"Judul\n\nProfil\x00 Profesi", "NUL"),
+    (b"Judul\n\x81\x8d\x8f", "neither UTF-8 nor Windows-1252"),
+    (b"x" * 1_000_001, "at most"),
+])
+def test_files_that_are_not_text_are_errors(data, words):
+    with pytest.raises(BookletError) as caught:
+        decode(data, Path("f.txt"))
+    assert words in caught.value.sentence
+
+
+def test_overlong_line_is_rejected():
+    with pytest.raises(BookletError) as caught:
+        parse("Judul\n\nProfil Profesi\n\n" + "a" * 200_000)
+    assert caught.value.line == 5 and "at most" in caught.value.sentence
+
+
+def test_lone_surrogate_is_an_error():
+    with pytest.raises(BookletError) as caught:
+        parse("Judul\n\nProfil Profesi\n\nIsi \udc80 rusak.")
+    assert caught.value.line == 5
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from(list("ab \n\r\t-*•1.:?\u00a0\u202e\ud800")) ),
+    st.lists(st.sampled_from(["Judul", "", "Profil Profesi", "Apa saya cocok bekerja sebagai X?", "Konsep, ekspektasi dan realita",
+                              "Jurusan Kuliah yang Mendukung", "Contoh perusahaan atau institusi yang membutuhkan",
+                              "- Hukum", "Kalimat. Kalimat lain.", "\ud800", "Profil Profesl:"]), max_size=20).map("\n".join),
+))
+def test_reader_returns_a_profile_or_a_user_error(text):
+    try:
+        profile, problems = parse(text)
+    except BookletError as exc:
+        assert exc.sentence and exc.path == Path("x.txt")
+    else:
+        assert profile.title
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_decoder_returns_text_or_a_user_error(data):
+    try:
+        text, _ = decode(data, Path("b.txt"))
+        parse(text)
+    except BookletError as exc:
+        assert exc.sentence
