@@ -23,9 +23,24 @@ def pdf_pages_text(path: Path) -> list[str]:
     return out.split("\f")[:-1]
 
 
+def pdf_columns_text(path: Path, page: int) -> str:
+    """A two-column page's text, left column first, lines kept (pdftotext -layout per half)."""
+    with pikepdf.open(path) as pdf:
+        box = pdf.pages[page - 1].mediabox
+        width, height = int(float(box[2])), int(float(box[3]))
+    halves = []
+    for x in (0, width // 2):
+        halves.append(subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-x", str(x), "-y", "0",
+             "-W", str(width // 2), "-H", str(height), str(path), "-"],
+            check=True, capture_output=True, text=True).stdout)
+    return "\n".join(halves)
+
+
 def squash(text: str) -> str:
     """Undo line breaks and hyphenation so sentences can be found in extracted text."""
-    text = re.sub(r"(\w)[\u00ad-]\n(\w)", r"\1\2", text)
+    text = re.sub(r"(\w)[\u00ad\u2010]\n(\w)", r"\1\2", text)  # a hyphenation break
+    text = re.sub(r"(\w)-\n(\w)", r"\1-\2", text)  # a line break after a real hyphen
     return re.sub(r"\s+", " ", text.replace("\u00ad", ""))
 
 

@@ -1,0 +1,164 @@
+"""The built PDF, read back: page numbers, links, bookmarks, text, fonts, paper."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pikepdf
+import pytest
+
+from booklet import build, load
+from booklet.errors import BookletError
+
+from .conftest import link_targets, outline, pdf_columns_text, pdf_pages_text, squash
+
+
+def sentences(profile):
+    """Every sentence and list item of a profile, as a reader should find it in the PDF."""
+    for paragraph in (*profile.overview, *profile.fit, *profile.reality):
+        yield from (s.strip() for s in re.split(r"(?<=[.!?])\s+", paragraph) if s.strip())
+    yield from profile.majors
+    yield from profile.employers
+
+
+def printed_contents(pages_text, booklet):
+    """The page number printed after each profession's title in the contents."""
+    contents = squash(" ".join(t for t in pages_text[1:6] if "Daftar Isi" in t))
+    found = {}
+    for profile in booklet.profiles:
+        match = re.search(re.escape(profile.title) + r"[ .]*?(\d+)", contents)
+        found[profile.key] = int(match.group(1)) if match else None
+    return found
+
+
+def check_booklet(result):
+    """Everything a correct booklet shows, checked on the PDF itself."""
+    assert result.warnings == ()
+    pages = pdf_pages_text(result.path)
+    assert len(pages) == result.page_count
+    booklet = result.booklet
+    actual_start = {}
+    for profile in booklet.profiles:
+        # The physical page where the profession's title first appears as a heading.
+        actual_start[profile.key] = next(n for n, text in enumerate(pages, start=1)
+                                         if n > 3 and profile.title in text and "Profil Profesi" in text)
+    assert printed_contents(pages, booklet) == actual_start
+    assert all(page % 2 == 0 for page in actual_start.values())
+    for number, text in enumerate(pages, start=1):
+        if number > 1 and text.strip():
+            # Every page but the cover carries its physical page number as a folio.
+            assert str(number) in text.split(), number
+    # The cover shows no folio (its last line would be "1").
+    assert pages[0].split("\n")[-1].strip() != "1" and [l for l in pages[0].splitlines() if l.strip()][-1] != "1"
+
+    index_start = next(n for n, t in enumerate(pages, start=1) if "Indeks Jurusan" in t and n > 3
+                       and "Setiap jurusan" in t)
+    index_text = "\n".join(pdf_columns_text(result.path, n) for n in range(index_start, len(pages) + 1))
+    index_text = re.sub(r"[ \t]+", " ", index_text)
+    for major in booklet.majors:
+        match = re.search(r"^ *" + re.escape(major.name) + r" +(\d+(?:, ?\d+)*) *$", index_text, re.MULTILINE)
+        assert match, major.name
+        printed = [int(n) for n in match.group(1).split(",")]
+        assert printed == sorted({actual_start[p.key] for p in major.profiles}), major.name
+
+    whole = squash(" ".join(pages))
+    for profile in booklet.profiles:
+        for sentence in sentences(profile):
+            assert squash(sentence) in whole, (profile.key, sentence)
+
+    targets = set(link_targets(result.path))
+    for profile in booklet.profiles:
+        # The contents link (on page 3 or later front pages) lands on the profession.
+        assert any(src < actual_start[booklet.profiles[0].key] and dst == actual_start[profile.key]
+                   for src, dst in targets), profile.key
+        # Every index link lands on a profession's first page.
+    assert {dst for src, dst in targets if src >= index_start} <= set(actual_start.values())
+
+    marks = outline(result.path)
+    titles = {title: page for _, title, page in marks}
+    for field in booklet.fields:
+        assert titles[field.title] == actual_start[field.profiles[0].key]
+        for profile in field.profiles:
+            assert (2, profile.title, actual_start[profile.key]) in marks
+    assert titles["Daftar Isi"] == 3
+    assert titles["Indeks Jurusan"] == index_start
+    return actual_start
+
+
+def test_mini_booklet_is_correct(mini_build):
+    starts = check_booklet(mini_build)
+    assert starts == {"politik/koordinator-pertemuan-politik": 4, "politik/pengurus-partai-politik": 6,
+                      "kesehatan/perawat": 8}
+    pages = pdf_pages_text(mini_build.path)
+    # Perawat fits one page: the page after it is a deliberate notes page, then the index.
+    assert "Catatan" in pages[8] and mini_build.page_count == 10
+
+
+def test_sample_booklet_is_correct(sample_build):
+    check_booklet(sample_build)
+    assert len(sample_build.booklet.profiles) >= 2
+
+
+def test_fonts_are_ours_and_embedded(mini_build):
+    out = subprocess.run(["pdffonts", str(mini_build.path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert "Booklet-" in row.split()[0]
+        assert row.split()[-5] == "yes"  # emb
+
+
+def test_metadata(mini_build):
+    with pikepdf.open(mini_build.path) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "Buku Mini"
+        assert str(info["/Author"]) == "SMA Contoh"
+        assert str(info["/Subject"]) == "Contoh kecil untuk pengujian"
+        assert str(pdf.Root.Lang) == "id"
+        assert pdf.Root.PageLayout == "/TwoPageRight"
+    assert subprocess.run(["qpdf", "--check", str(mini_build.path)], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("A5", (420, 595)), ("F4", (609, 935))])
+def test_paper_sizes(mini, paper, size):
+    result = build(mini, paper=paper, only=["kesehatan"])
+    with pikepdf.open(result.path) as pdf:
+        box = [round(float(v)) for v in pdf.pages[0].mediabox]
+        assert (box[2] - box[0], box[3] - box[1]) == size
+    assert result.warnings == ()
+    check_booklet(result)
+
+
+def test_subset_has_its_own_contents_and_index(mini):
+    result = build(mini, only=["politik"])
+    assert result.path.name == "booklet-politik.pdf"
+    check_booklet(result)
+    text = squash(" ".join(pdf_pages_text(result.path)))
+    assert "Perawat" not in text and "Ilmu Keperawatan" not in text
+    assert [p.field for p in result.booklet.profiles] == ["politik", "politik"]
+
+
+def test_failed_build_keeps_the_previous_pdf(mini):
+    first = build(mini)
+    before = first.path.read_bytes()
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "type.css").write_text('@import url("file:///etc/passwd");', encoding="utf-8")
+    with pytest.raises(BookletError):
+        build(mini)
+    assert first.path.read_bytes() == before
+    assert [p.name for p in first.path.parent.iterdir()] == ["booklet.pdf"]
+
+
+def test_layout_override_is_used(mini):
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "contents.html.j2").write_text(
+        '<nav class="contents" id="daftar-isi"><h1 class="contents-title">Isi Buku Kami</h1></nav>', encoding="utf-8")
+    result = build(mini, only=["perawat"])
+    assert "Isi Buku Kami" in pdf_pages_text(result.path)[2]
+
+
+def test_errors_stop_the_build(mini):
+    (mini / "source" / "politik" / "kosong.txt").write_bytes(b"")
+    with pytest.raises(BookletError) as caught:
+        load(mini)
+    assert caught.value.path.name == "kosong.txt"
