@@ -13,7 +13,7 @@ from .build import load
 from .errors import BookletError
 from .library import load_library
 from .model import Library
-from .select import field_title, unmatched
+from .select import field_title, make_booklet, unmatched
 
 PAPERS = ("A4", "A5", "F4")
 
@@ -61,7 +61,7 @@ def check(project: Path):
     for problem in library.problems:
         click.echo(str(problem), err=problem.severity == "error")
     fields = {p.field for p in library.profiles}
-    majors = {m.casefold() for p in library.profiles for m in p.majors}
+    majors = make_booklet(library).majors if library.profiles else ()
     click.echo(f"{len(library.profiles)} profiles, {len(fields)} fields, {len(majors)} majors, "
                f"{len(library.errors)} errors, {len(library.warnings)} warnings")
     raise SystemExit(1 if library.errors else 0)

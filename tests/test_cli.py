@@ -1,0 +1,69 @@
+"""The command line, through click's CliRunner: messages, exit codes, no tracebacks."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from booklet.cli import cli
+
+from .conftest import pdf_pages_text
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_check_passes_on_the_mini_folder(mini):
+    result = run("check", "--project", mini)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "3 profiles, 2 fields, 19 majors, 0 errors, 0 warnings"
+
+
+def test_check_reports_every_problem_with_file_and_line(mini):
+    (mini / "source" / "politik" / "kosong.txt").write_bytes(b"")
+    (mini / "source" / "politik" / "utf16.txt").write_bytes("Judul".encode("utf-16"))
+    broken = mini / "source" / "kesehatan" / "bidan.txt"
+    broken.write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\n", encoding="utf-8")
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    assert f"{mini}/source/politik/kosong.txt:1: error: the file is empty" in result.output
+    assert f"{mini}/source/politik/utf16.txt:1: error: the file is UTF-16" in result.output
+    assert f"{mini}/source/kesehatan/bidan.txt:7: error: the heading" in result.output
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].endswith("3 errors, 0 warnings")
+
+
+def test_list_shows_the_selectable_names(mini):
+    result = run("list", "--project", mini)
+    assert result.exit_code == 0
+    assert "  kesehatan/perawat  Perawat" in result.output
+    assert result.output.startswith("kesehatan")
+
+
+def test_build_writes_the_pdf_and_reports(mini):
+    result = run("build", "--project", mini, "--only", "kesehatan")
+    assert result.exit_code == 0, result.output
+    out = mini / "dist" / "booklet-kesehatan.pdf"
+    assert f"-> {out}" in result.output
+    assert "Perawat" in " ".join(pdf_pages_text(out))
+
+
+def test_unknown_selector_is_a_usage_error_listing_fields(mini):
+    result = run("build", "--project", mini, "--only", "astronomi")
+    assert result.exit_code == 2
+    assert "astronomi" in result.output and "kesehatan, politik" in result.output
+
+
+def test_build_error_is_one_line_and_exit_1(mini):
+    (mini / "booklet.yaml").write_text("paper: Letter\n", encoding="utf-8")
+    result = run("build", "--project", mini)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"{mini}/booklet.yaml:1: error: paper \"Letter\" is not supported; use one of A4, A5, F4."]
+    assert not (mini / "dist").exists()
+
+
+def test_version_and_help():
+    assert run("--version").output.startswith("booklet, version")
+    for command in ("check", "list", "build"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output
