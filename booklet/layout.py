@@ -15,7 +15,7 @@ from .paths import LABELS, builtin
 
 STYLESHEETS = ("fonts.css", "page.css", "type.css", "cover.css", "contents.css", "profession.css", "index.css")
 # Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
-INDEX_LINES = {"A4": 56, "A5": 40, "F4": 64}
+INDEX_LINES = {"A4": 50, "A5": 33, "F4": 56}
 INDEX_HEADER_LINES = 8
 
 
