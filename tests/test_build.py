@@ -56,7 +56,7 @@ def check_booklet(result):
     index_text = "\n".join(pdf_columns_text(result.path, n) for n in range(index_start, len(pages) + 1))
     index_text = re.sub(r"[ \t]+", " ", index_text)
     for major in booklet.majors:
-        match = re.search(r"^ *" + re.escape(major.name) + r" +(\d+(?:, ?\d+)*) *$", index_text, re.MULTILINE)
+        match = re.search(r"^ *" + re.escape(major.name) + r" +(\d+(?: ?, ?\d+)*) *$", index_text, re.MULTILINE)
         assert match, major.name
         printed = [int(n) for n in match.group(1).split(",")]
         assert printed == sorted({actual_start[p.key] for p in major.profiles}), major.name
