@@ -55,11 +55,14 @@ def index_columns(majors, lines_per_column: int):
         lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 42
         entries.append({"letter": None, "major": major, "lines": lines})
     pages, page, used = [], [], 0
-    budget = 2 * (lines_per_column - INDEX_HEADER_LINES)
+    budget = max(2 * (lines_per_column - INDEX_HEADER_LINES), 6)
     for entry in entries:
-        if used + entry["lines"] > budget and page:
+        if used + entry["lines"] > budget and page and not (page[-1]["letter"] and len(page) == 1):
+            # A letter heading moves on with its first entry.
+            carried = [page.pop()] if page[-1]["letter"] else []
             pages.append(page)
-            page, used, budget = [], 0, 2 * lines_per_column
+            page, budget = carried, max(2 * lines_per_column, 6)
+            used = sum(e["lines"] for e in page)
         page.append(entry)
         used += entry["lines"]
     if page:

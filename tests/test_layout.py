@@ -1,0 +1,53 @@
+"""The layout stage: generated HTML equals the committed expected files (`make expected`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet.layout import index_columns, render_html
+from booklet.library import load_library
+from booklet.select import make_booklet
+
+from .conftest import MINI
+
+EXPECTED = Path(__file__).resolve().parent / "expected"
+CASES = {
+    "mini": {},
+    "mini-politik-a5": {"only": ["politik"], "paper": "A5"},
+}
+
+
+def render_case(name: str) -> str:
+    import dataclasses
+    options = CASES[name]
+    library = load_library(MINI)
+    if "paper" in options:
+        library = dataclasses.replace(library, config=dataclasses.replace(library.config, paper=options["paper"]))
+    booklet = make_booklet(library, only=options.get("only", ()))
+    return render_html(booklet, MINI)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_html_matches_the_expected_file(name):
+    expected = (EXPECTED / f"{name}.html").read_text(encoding="utf-8")
+    assert render_case(name) == expected, f"run `make expected` if the change to {name}.html is intended"
+
+
+def test_page_numbers_can_be_printed_literally():
+    booklet = make_booklet(load_library(MINI))
+    page_of = {p.key: 100 + i for i, p in enumerate(booklet.profiles)} | {"index": 999, "contents": 3}
+    html = render_html(booklet, MINI, page_of=page_of)
+    assert 'data-target="#p-kesehatan-perawat">102</span>' in html
+    assert 'data-target="#indeks">999</span>' in html
+
+
+def test_index_columns_never_end_with_a_letter_heading():
+    booklet = make_booklet(load_library(MINI))
+    for lines in (6, 9, 12, 20, 50):
+        for page in index_columns(booklet.majors, lines):
+            assert len(page) == 2
+            for column in page:
+                assert not column or column[-1]["letter"] is None
+        entries = [e["major"] for page in index_columns(booklet.majors, lines) for col in page for e in col if e["major"]]
+        assert entries == list(booklet.majors)
