@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from .paths import LABELS, builtin
 
 STYLESHEETS = ("fonts.css", "page.css", "type.css", "cover.css", "contents.css", "profession.css", "index.css")
 # Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
-INDEX_LINES = {"A4": 50, "A5": 33, "F4": 56}
+INDEX_LINES = {"A4": 48, "A5": 31, "F4": 54}
 INDEX_HEADER_LINES = 8
 
 
@@ -52,7 +51,7 @@ def index_columns(majors, lines_per_column: int):
             letter = major.letter
             entries.append({"letter": letter, "major": None, "lines": 2})
         # Long names with many pages take more than one line; a rough count is enough.
-        lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 42
+        lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 55
         entries.append({"letter": None, "major": major, "lines": lines})
     pages, page, used = [], [], 0
     budget = max(2 * (lines_per_column - INDEX_HEADER_LINES), 6)
@@ -114,13 +113,6 @@ def edition_text(edition, labels) -> str:
     return str(edition)
 
 
-def edition_iso(edition) -> str:
-    if isinstance(edition, dt.date):
-        return edition.isoformat()
-    match = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", str(edition))
-    return match.group(0) if match else "1970-01-01"
-
-
 def render_html(booklet: Booklet, root: Path, parts=None, page_of=None) -> str:
     """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
     profession keys, 'index'); `page_of` gives known page numbers to print literally."""
@@ -138,7 +130,7 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None) -> str:
         document_title=title,
         document_subject=subject,
         edition_text=edition_text(booklet.edition, labels),
-        edition_iso=edition_iso(booklet.edition),
+        edition_iso=booklet.date.isoformat(),
         stylesheets=STYLESHEETS,
         index_lines_per_column=INDEX_LINES[booklet.config.paper],
         first_of_field=first_keys,

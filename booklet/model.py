@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 
@@ -94,7 +95,8 @@ class Booklet:
     config: Config
     fields: tuple[Field, ...]
     majors: tuple[Major, ...]
-    edition: str
+    edition: str | date  # as booklet.yaml words it, else the source date
+    date: date  # the source date, for the PDF's metadata
     selection: str | None = None  # a label for subsets, None for the whole booklet
 
     @property

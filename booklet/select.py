@@ -78,11 +78,9 @@ def _majors(library: Library, profiles) -> tuple[Major, ...]:
     return tuple(sorted(majors, key=lambda m: (fold(m.name), m.name)))
 
 
-def edition(library: Library):
-    """The edition date: booklet.yaml, else SOURCE_DATE_EPOCH, else the newest source file.
-    Never "now", so that rebuilding the same sources gives the same booklet."""
-    if library.config.edition:
-        return library.config.edition
+def source_date(library: Library) -> dt.date:
+    """SOURCE_DATE_EPOCH, else the newest source file's date: never "now", so that
+    rebuilding the same sources gives the same booklet."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
@@ -99,4 +97,6 @@ def make_booklet(library: Library, only=(), exclude=()) -> Booklet:
     rank = {p.key: i for i, p in enumerate(ordered)}
     majors = tuple(Major(m.name, tuple(sorted(m.profiles, key=lambda p: rank[p.key])))
                    for m in _majors(library, ordered))
-    return Booklet(library.config, fields, majors, edition(library), selection_label(only, exclude))
+    date = source_date(library)
+    return Booklet(library.config, fields, majors, library.config.edition or date, date,
+                   selection_label(only, exclude))
