@@ -67,3 +67,23 @@ def test_version_and_help():
     for command in ("check", "list", "build"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_two_profiles_with_one_title_or_slug_are_errors(mini):
+    perawat = (mini / "source" / "kesehatan" / "perawat.txt").read_bytes()
+    (mini / "source" / "kesehatan" / "perawat-lagi.txt").write_bytes(perawat)
+    (mini / "source" / "politik" / "perawat-lagi.txt").write_bytes(perawat.replace(b"Perawat\n", b"Perawat Politik\n", 1))
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    # Files are read in sorted order: the later file of each pair carries the error.
+    assert f"{mini}/source/kesehatan/perawat.txt:1: error: another profile has the same title \"Perawat\"" in result.output
+    assert f"{mini}/source/politik/perawat-lagi.txt: error: another profile has the same short name \"perawat-lagi\"" in result.output
+
+
+def test_windows_1252_file_builds_with_a_warning(mini):
+    path = mini / "source" / "kesehatan" / "perawat.txt"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Puskesmas", "Puskesmas \u2013 Posyandu").encode("cp1252"))
+    result = run("check", "--project", mini)
+    assert result.exit_code == 0
+    # The first byte UTF-8 cannot read is the non-breaking space before the heading on line 3.
+    assert f"{path}:3: warning: the file is not UTF-8; it was read as Windows-1252" in result.output
