@@ -100,8 +100,8 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
             for anchor in page.anchors:
                 anchors.setdefault(anchor, number)
         pdf = document.write_pdf(**options)
-    except RefusedFetch as exc:
-        raise BookletError(root / "layouts", None, f"the layout asked for \"{exc.args[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.") from None
+    except RefusedFetch:
+        pass  # reported below, from the fetcher's own record
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
