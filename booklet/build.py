@@ -6,23 +6,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookletError
-from .layout import render_html
+from .impose import saddle
+from .layout import render_handout_html, render_html
 from .library import load_library
-from .model import Booklet, Library, Profile
+from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
-from .postprocess import finish
+from .postprocess import finish, finish_handout
 from .render import render_pdf
 from .select import make_booklet, select_profiles
+
+IMPOSITIONS = ("saddle",)
 
 
 @dataclass(frozen=True)
 class BuildResult:
     path: Path
     booklet: Booklet
-    page_count: int
-    page_of: dict  # profession key (and 'contents', 'index') -> physical page
+    page_count: int  # pages of the booklet, before any imposition
+    page_of: dict  # profession key (and 'contents', 'index', 'back') -> physical page
     overflowing: tuple[Profile, ...]  # professions that took more than one spread
     warnings: tuple[str, ...]  # WeasyPrint's own warnings
+    sheets: int | None = None  # sheets of paper to load, for an imposed booklet
+
+
+@dataclass(frozen=True)
+class Handout:
+    path: Path
+    profile: Profile
+    page_count: int
 
 
 def load(root: Path) -> Library:
@@ -33,9 +44,10 @@ def load(root: Path) -> Library:
     return library
 
 
-def default_output(library: Library, booklet: Booklet) -> Path:
-    name = f"booklet-{booklet.selection}.pdf" if booklet.selection else "booklet.pdf"
-    return library.root / library.config.output / name
+def default_output(library: Library, booklet: Booklet, options: PrintOptions = PrintOptions(),
+                   impose: str | None = None) -> Path:
+    words = ["booklet", booklet.selection, options.suffix, impose]
+    return library.root / library.config.output / ("-".join(w for w in words if w) + ".pdf")
 
 
 def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> Booklet:
@@ -47,14 +59,52 @@ def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> 
 
 
 def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Path | None = None,
-          library: Library | None = None) -> BuildResult:
+          library: Library | None = None, options: PrintOptions = PrintOptions(),
+          impose: str | None = None) -> BuildResult:
     library = library or load(root)
+    if impose is not None:
+        _check_imposable(library, paper, options, impose)
+        paper = "A5"
     booklet = prepare(library, only, exclude, paper)
-    html = render_html(booklet, library.root)
-    rendered = render_pdf(html, library.root)
-    pdf, page_of = finish(booklet, rendered)
-    target = Path(output) if output else default_output(library, booklet)
+    rendered = render_pdf(render_html(booklet, library.root, options=options), library.root,
+                          pdf_variant=options.pdf_variant)
+    if impose == "saddle" and rendered.page_count % 4:
+        # Fill the last sheet with notes pages before the back cover, which must stay last.
+        options = dataclasses.replace(options, notes_before_back=-rendered.page_count % 4)
+        rendered = render_pdf(render_html(booklet, library.root, options=options), library.root,
+                              pdf_variant=options.pdf_variant)
+    pdf, page_of = finish(booklet, rendered, options)
+    sheets = None
+    if impose == "saddle":
+        pdf, sheets = saddle(pdf)
+    target = Path(output) if output else default_output(library, booklet, options, impose)
     write_atomically(target, pdf)
     starts = [page_of[p.key] for p in booklet.profiles] + [page_of["index"]]
     overflowing = tuple(p for p, a, b in zip(booklet.profiles, starts, starts[1:]) if b - a > 2)
-    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings)
+    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
+
+
+def _check_imposable(library: Library, paper: str | None, options: PrintOptions, impose: str) -> None:
+    if impose not in IMPOSITIONS:
+        raise BookletError(None, None, f"unknown imposition \"{impose}\"; booklet knows {', '.join(IMPOSITIONS)}.")
+    if paper and paper.upper() != "A5":
+        raise BookletError(None, None, f"a saddle-stitched booklet is made of A5 pages folded from A4 sheets; leave out --paper {paper} or use A5.")
+    if options.bleed_mm or options.marks:
+        raise BookletError(None, None, "bleed and crop marks are for a print shop's single pages, not for a booklet folded from A4 sheets.")
+
+
+def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: Path | None = None,
+             library: Library | None = None, options: PrintOptions = PrintOptions()) -> tuple[Handout, ...]:
+    """One short PDF per selected profession: its spread under a small header, pages 1..n."""
+    library = library or load(root)
+    booklet = prepare(library, only, exclude, paper)
+    folder = Path(output) if output else library.root / library.config.output / "handouts"
+    made = []
+    for profile in booklet.profiles:
+        html = render_handout_html(booklet, profile, library.root, options=options)
+        rendered = render_pdf(html, library.root, pdf_variant=options.pdf_variant)
+        pdf = finish_handout(booklet, profile, rendered, options)
+        target = folder / profile.field / f"{profile.slug}{'-' + options.suffix if options.suffix else ''}.pdf"
+        write_atomically(target, pdf)
+        made.append(Handout(target, profile, rendered.page_count))
+    return tuple(made)

@@ -2,20 +2,24 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .build import IMPOSITIONS, load
 from .build import build as build_booklet
-from .build import load
+from .build import handouts as build_handouts
 from .errors import BookletError
 from .library import load_library
-from .model import Library
+from .model import Library, PrintOptions
 from .select import field_title, make_booklet, unmatched
 
 PAPERS = ("A4", "A5", "F4")
+MARKS = ("crop", "cross", "crop cross")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-1b", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
 
 project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -91,23 +95,38 @@ def _by_field(library: Library) -> dict:
     return fields
 
 
-@cli.command()
-@project_option
-@click.option("--only", multiple=True, metavar="SEL", help="Keep only these: a field, a slug, or a glob over field/slug. Repeatable.")
-@click.option("--exclude", multiple=True, metavar="SEL", help="Leave these out (same forms as --only). Repeatable.")
-@click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Paper size (default: booklet.yaml, else A4).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: dist/booklet.pdf, or dist/booklet-<sel>.pdf for a subset).")
-@user_errors
-def build(project: Path, only, exclude, paper, output):
-    """Build the PDF booklet.
+def _bleed(ctx, param, value):
+    if value is None:
+        return 0
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", value)
+    if not match or not 0 <= float(match.group(1)) <= 10:
+        raise click.BadParameter(f"\"{value}\" is not a bleed; give millimetres from 0 to 10, such as 3mm.")
+    return float(match.group(1))
 
-    \b
-    Examples:
-      booklet build
-      booklet build --only politik --paper A5
-      booklet build --only 'kesehatan/*' --exclude perawat -o dist/kesehatan.pdf
-    """
-    started = time.monotonic()
+
+def selection_options(command):
+    for option in reversed((
+        project_option,
+        click.option("--only", multiple=True, metavar="SEL", help="Keep only these: a field, a slug, or a glob over field/slug. Repeatable."),
+        click.option("--exclude", multiple=True, metavar="SEL", help="Leave these out (same forms as --only). Repeatable."),
+        click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Paper size (default: booklet.yaml, else A4)."),
+    )):
+        command = option(command)
+    return command
+
+
+def print_options(command):
+    for option in reversed((
+        click.option("--grayscale", is_flag=True, help="Black and grey only, no tinted areas: for low-ink or black-and-white printers."),
+        click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+                     help="An accessible (pdf/ua-1) or archival (pdf/a-...) PDF. See README: which rules are checked."),
+    )):
+        command = option(command)
+    return command
+
+
+def _read_selection(project: Path, only, exclude) -> Library:
+    """Load and report problems; a selector that matches nothing is a usage error."""
     library = load_library(project)
     for problem in library.problems:
         click.echo(str(problem), err=True)
@@ -118,7 +137,34 @@ def build(project: Path, only, exclude, paper, output):
         fields = ", ".join(sorted({p.field for p in library.profiles}))
         raise click.BadParameter(f"\"{missing[0]}\" matches no profession. Fields: {fields}. See `booklet list`.",
                                  param_hint="--only/--exclude")
-    result = build_booklet(project, only, exclude, paper, output, library=library)
+    return library
+
+
+@cli.command()
+@selection_options
+@print_options
+@click.option("--bleed", callback=_bleed, metavar="MM", help="Print backgrounds this far past the trim edge, for a print shop (e.g. 3mm).")
+@click.option("--marks", type=click.Choice(MARKS), help="Draw crop or cross marks outside the trimmed page, for a print shop.")
+@click.option("--impose", type=click.Choice(IMPOSITIONS), help="saddle: A5 pages two-up on A4 sheets, to print duplex, fold and staple.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: dist/booklet.pdf, or dist/booklet-<sel>.pdf for a subset).")
+@user_errors
+def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output):
+    """Build the PDF booklet.
+
+    \b
+    Examples:
+      booklet build
+      booklet build --only politik --paper A5
+      booklet build --only 'kesehatan/*' --exclude perawat -o dist/kesehatan.pdf
+      booklet build --impose saddle            (fold and staple from A4 sheets)
+      booklet build --bleed 3mm --marks crop   (for a print shop)
+      booklet build --pdf-variant pdf/ua-1     (accessible PDF)
+    """
+    started = time.monotonic()
+    library = _read_selection(project, only, exclude)
+    options = PrintOptions(bleed_mm=bleed, marks=marks, grayscale=grayscale,
+                           pdf_variant=pdf_variant.lower() if pdf_variant else None)
+    result = build_booklet(project, only, exclude, paper, output, library=library, options=options, impose=impose)
     for message in result.warnings:
         click.echo(f"warning: {message}", err=True)
     for profile in result.overflowing:
@@ -126,6 +172,31 @@ def build(project: Path, only, exclude, paper, output):
         click.echo(f"{profile.source}: note: \"{profile.title}\" takes {pages} pages, more than one spread.", err=True)
     click.echo(f"{result.page_count} pages, {len(result.booklet.profiles)} professions -> {result.path} "
                f"({time.monotonic() - started:.1f} s)")
+    if result.sheets:
+        click.echo(f"Load {result.sheets} sheet{'s' if result.sheets > 1 else ''} of A4 paper. Print both sides, "
+                   "flip on short edge, actual size (100%, no fit to page); fold the stack in half and staple "
+                   "on the fold. Steps in Indonesian: docs/cetak-buklet.md")
+
+
+@cli.command()
+@selection_options
+@print_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the handouts (default: dist/handouts).")
+@user_errors
+def handouts(project: Path, only, exclude, paper, grayscale, pdf_variant, output):
+    """Write one PDF per profession, to hand to a student: dist/handouts/<field>/<slug>.pdf.
+
+    \b
+    Examples:
+      booklet handouts
+      booklet handouts --only kesehatan --grayscale
+    """
+    library = _read_selection(project, only, exclude)
+    options = PrintOptions(grayscale=grayscale, pdf_variant=pdf_variant.lower() if pdf_variant else None)
+    made = build_handouts(project, only, exclude, paper, output, library=library, options=options)
+    for handout in made:
+        click.echo(f"{handout.path}  ({handout.page_count} pages)")
+    click.echo(f"{len(made)} handouts")
 
 
 def _pages_of(result, profile) -> int:

@@ -9,10 +9,12 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .model import Booklet
+from .model import Booklet, PrintOptions
 from .paths import LABELS, builtin
 
 STYLESHEETS = ("fonts.css", "page.css", "type.css", "cover.css", "contents.css", "profession.css", "index.css")
+LOW_INK = "lowink.css"
+HANDOUT = "handout.css"
 # Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
 INDEX_LINES = {"A4": 48, "A5": 31, "F4": 54}
 INDEX_HEADER_LINES = 8
@@ -113,27 +115,50 @@ def edition_text(edition, labels) -> str:
     return str(edition)
 
 
-def render_html(booklet: Booklet, root: Path, parts=None, page_of=None) -> str:
-    """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
-    profession keys, 'index'); `page_of` gives known page numbers to print literally."""
-    env = environment(root)
+def _common(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> dict:
     labels = labels_for(root, booklet.config.language)
+    return dict(
+        booklet=booklet,
+        labels=labels,
+        language=booklet.config.language,
+        edition_text=edition_text(booklet.edition, labels),
+        edition_iso=booklet.date.isoformat(),
+        stylesheets=STYLESHEETS + tuple(extra) + ((LOW_INK,) if options.grayscale else ()),
+        options=options,
+    )
+
+
+def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
+                options: PrintOptions = PrintOptions()) -> str:
+    """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
+    profession keys, 'index', 'back'); `page_of` gives known page numbers to print literally."""
+    common = _common(booklet, root, options)
+    labels = common["labels"]
     first_keys = {f.profiles[0].key for f in booklet.fields if f.profiles}
     title = booklet.config.title
     if booklet.selection:
         title = f"{title} ({labels['subset']}: {', '.join(f.title for f in booklet.fields)})"
     subject = booklet.config.subtitle or ", ".join(f.title for f in booklet.fields)
-    return env.get_template("booklet.html.j2").render(
-        booklet=booklet,
-        labels=labels,
-        language=booklet.config.language,
+    return environment(root).get_template("booklet.html.j2").render(
+        **common,
         document_title=title,
         document_subject=subject,
-        edition_text=edition_text(booklet.edition, labels),
-        edition_iso=booklet.date.isoformat(),
-        stylesheets=STYLESHEETS,
         index_lines_per_column=INDEX_LINES[booklet.config.paper],
         first_of_field=first_keys,
         parts=parts,
         page_of=page_of,
+    )
+
+
+def render_handout_html(booklet: Booklet, profile, root: Path, options: PrintOptions = PrintOptions()) -> str:
+    """One profession as its own short document."""
+    common = _common(booklet, root, options, extra=(HANDOUT,))
+    field = next(f for f in booklet.fields if profile in f.profiles)
+    return environment(root).get_template("handout.html.j2").render(
+        **common,
+        document_title=f"{profile.title} — {booklet.config.title}",
+        document_subject=f"{common['labels']['field']} {field.title}",
+        field=field,
+        profile=profile,
+        first_of_field=set(),
     )

@@ -102,3 +102,26 @@ class Booklet:
     @property
     def profiles(self) -> tuple[Profile, ...]:
         return tuple(p for f in self.fields for p in f.profiles)
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How one PDF is made from a booklet: for a print shop, for low ink, for an archive."""
+
+    bleed_mm: float = 0  # printed past the trim edge, for a print shop's guillotine
+    marks: str | None = None  # WeasyPrint's `marks`: "crop", "cross" or "crop cross"
+    grayscale: bool = False
+    pdf_variant: str | None = None  # one of WeasyPrint's variants, e.g. "pdf/ua-1"
+    notes_before_back: int = 0  # extra notes pages, to fill a folded booklet's last sheet
+
+    @property
+    def suffix(self) -> str:
+        """Words added to an output's name, so variants never overwrite the plain booklet."""
+        parts = []
+        if self.bleed_mm or self.marks:
+            parts.append("cetak")
+        if self.grayscale:
+            parts.append("hitam-putih")
+        if self.pdf_variant:
+            parts.append(self.pdf_variant.replace("pdf/", "").replace("/", "-"))
+        return "-".join(parts)

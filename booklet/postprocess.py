@@ -6,7 +6,7 @@ import io
 import pikepdf
 
 from .errors import BookletError
-from .model import Booklet
+from .model import Booklet, PrintOptions, Profile
 from .render import Rendered
 
 
@@ -17,6 +17,7 @@ def page_map(booklet: Booklet, rendered: Rendered) -> dict[str, int]:
         pages[profile.key] = rendered.anchor_pages.get(profile.anchor)
     pages["contents"] = rendered.anchor_pages.get("daftar-isi")
     pages["index"] = rendered.anchor_pages.get("indeks")
+    pages["back"] = rendered.anchor_pages.get("sampul-belakang")
     return pages
 
 
@@ -52,17 +53,37 @@ def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, int]:
     return found
 
 
-def finish(booklet: Booklet, rendered: Rendered) -> tuple[bytes, dict[str, int]]:
+def finish(booklet: Booklet, rendered: Rendered, options: PrintOptions = PrintOptions()) -> tuple[bytes, dict[str, int]]:
     """Run the gate and set viewer preferences; returns the final bytes and the page map."""
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         pages = check_complete(booklet, rendered, pdf)
+        if pages["back"] != rendered.page_count:
+            raise BookletError(None, None, f"the back cover landed on page {pages['back']}, not last; the PDF was not written. Please report this as a bug.")
         # Spreads open as spreads: odd pages on the right, the cover alone.
-        pdf.Root.PageLayout = pikepdf.Name.TwoPageRight
-        pdf.Root.PageMode = pikepdf.Name.UseOutlines
-        pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-        if "/Lang" not in pdf.Root:
-            pdf.Root.Lang = pikepdf.String(booklet.config.language)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue(), pages
+        _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
+        return _save(pdf, options), pages
+
+
+def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, options: PrintOptions = PrintOptions()) -> bytes:
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        if rendered.anchor_pages.get(profile.anchor) != 1 or len(pdf.pages) != rendered.page_count:
+            raise BookletError(profile.source, None, f"the handout for \"{profile.title}\" lost pages; it was not written. Please report this as a bug.")
+        _set_viewer(pdf, booklet, pikepdf.Name.OneColumn)
+        return _save(pdf, options)
+
+
+def _set_viewer(pdf: pikepdf.Pdf, booklet: Booklet, layout: pikepdf.Name) -> None:
+    pdf.Root.PageLayout = layout
+    pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    if "/Lang" not in pdf.Root:
+        pdf.Root.Lang = pikepdf.String(booklet.config.language)
+
+
+def _save(pdf: pikepdf.Pdf, options: PrintOptions) -> bytes:
+    # PDF/A-1 is PDF 1.4, which has no object streams.
+    streams = (pikepdf.ObjectStreamMode.disable if (options.pdf_variant or "").startswith("pdf/a-1")
+               else pikepdf.ObjectStreamMode.generate)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=streams)
+    return out.getvalue()

@@ -37,6 +37,19 @@ def pdf_columns_text(path: Path, page: int) -> str:
     return "\n".join(halves)
 
 
+def assert_sound_pdf(path: Path) -> None:
+    """What every PDF booklet writes must pass: qpdf finds no damage, every font is embedded
+    (and subset), and nothing is attached."""
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    for row in fonts.splitlines()[2:]:
+        emb, sub = row.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), row
+    attached = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert attached.strip() == "0 embedded files", attached
+
+
 def squash(text: str) -> str:
     """Undo line breaks and hyphenation so sentences can be found in extracted text."""
     text = re.sub(r"(\w)[\u00ad\u2010]\n(\w)", r"\1\2", text)  # a hyphenation break

@@ -1,12 +1,15 @@
 """The layout stage: generated HTML equals the committed expected files (`make expected`)."""
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
 import pytest
 
 from booklet.layout import index_columns, render_html
 from booklet.library import load_library
+from booklet.model import PrintOptions
 from booklet.select import make_booklet
 
 from .conftest import MINI
@@ -15,17 +18,29 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 CASES = {
     "mini": {},
     "mini-politik-a5": {"only": ["politik"], "paper": "A5"},
+    "mini-print-shop-grayscale": {"only": ["kesehatan"], "print": PrintOptions(bleed_mm=3, marks="crop", grayscale=True)},
 }
 
 
+# A fixed source date: a fresh checkout gives the fixture files today's modification time.
+FIXED_EPOCH = "1767225600"  # 2026-01-01
+
+
 def render_case(name: str) -> str:
-    import dataclasses
     options = CASES[name]
     library = load_library(MINI)
     if "paper" in options:
         library = dataclasses.replace(library, config=dataclasses.replace(library.config, paper=options["paper"]))
-    booklet = make_booklet(library, only=options.get("only", ()))
-    return render_html(booklet, MINI)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        booklet = make_booklet(library, only=options.get("only", ()))
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return render_html(booklet, MINI, options=options.get("print", PrintOptions()))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
