@@ -173,7 +173,7 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
     click.echo(f"{result.page_count} pages, {len(result.booklet.profiles)} professions -> {result.path} "
                f"({time.monotonic() - started:.1f} s)")
     if result.sheets:
-        click.echo(f"Load {result.sheets} sheet{'s' if result.sheets > 1 else ''} of A4 paper. Print both sides, "
+        click.echo(f"Load {_plural(result.sheets, 'sheet')} of A4 paper. Print both sides, "
                    "flip on short edge, actual size (100%, no fit to page); fold the stack in half and staple "
                    "on the fold. Steps in Indonesian: docs/cetak-buklet.md")
 
@@ -195,8 +195,12 @@ def handouts(project: Path, only, exclude, paper, grayscale, pdf_variant, output
     options = PrintOptions(grayscale=grayscale, pdf_variant=pdf_variant.lower() if pdf_variant else None)
     made = build_handouts(project, only, exclude, paper, output, library=library, options=options)
     for handout in made:
-        click.echo(f"{handout.path}  ({handout.page_count} pages)")
-    click.echo(f"{len(made)} handouts")
+        click.echo(f"{handout.path}  ({_plural(handout.page_count, 'page')})")
+    click.echo(_plural(len(made), "handout"))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _pages_of(result, profile) -> int:
