@@ -1,8 +1,9 @@
 """booklet: turn folders of career profiles into print-ready PDF booklets."""
-from .build import BuildResult, build, load
-from .errors import BookletError, Problem
-from .library import load_library
-from .select import make_booklet
-
 __version__ = "0.1.0"
+
+from .build import BuildResult, build, load  # noqa: E402  (the stages read __version__)
+from .errors import BookletError, Problem  # noqa: E402
+from .library import load_library  # noqa: E402
+from .select import make_booklet  # noqa: E402
+
 __all__ = ["BookletError", "BuildResult", "Problem", "build", "load", "load_library", "make_booklet"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
 from .postprocess import finish, finish_handout
-from .render import render_pdf
+from .parts import PartCache, render_parts
 from .select import make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
@@ -58,22 +59,37 @@ def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> 
     return make_booklet(library, only, exclude)
 
 
+CACHE = ".booklet-cache"
+
+
 def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Path | None = None,
           library: Library | None = None, options: PrintOptions = PrintOptions(),
-          impose: str | None = None) -> BuildResult:
+          impose: str | None = None, single_pass: bool = False, jobs: int | None = None,
+          cache: bool = True) -> BuildResult:
+    """Build a booklet PDF. By default professions are rendered as parts, in parallel and cached
+    in `.booklet-cache/`; `single_pass` renders the whole booklet as one document, as does a
+    tagged PDF variant (a structure tree cannot be stitched together from parts)."""
     library = library or load(root)
     if impose is not None:
         _check_imposable(library, paper, options, impose)
         paper = "A5"
     booklet = prepare(library, only, exclude, paper)
-    rendered = render_pdf(render_html(booklet, library.root, options=options), library.root,
+    in_parts = not single_pass and options.pdf_variant is None
+    cache_folder = library.root / CACHE / "parts" if cache else None
+
+    def render(options):
+        if in_parts:
+            return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder)
+        from .render import render_pdf  # WeasyPrint loads only when something is rendered
+        return render_pdf(render_html(booklet, library.root, options=options), library.root,
                           pdf_variant=options.pdf_variant)
+
+    rendered = render(options)
     if impose == "saddle" and rendered.page_count % 4:
         # Fill the last sheet with notes pages before the back cover, which must stay last.
         options = dataclasses.replace(options, notes_before_back=-rendered.page_count % 4)
-        rendered = render_pdf(render_html(booklet, library.root, options=options), library.root,
-                              pdf_variant=options.pdf_variant)
-    pdf, page_of = finish(booklet, rendered, options)
+        rendered = render(options)
+    pdf, page_of = _finish(booklet, rendered, options, PartCache(cache_folder))
     sheets = None
     if impose == "saddle":
         pdf, sheets = saddle(pdf)
@@ -82,6 +98,18 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     starts = [page_of[p.key] for p in booklet.profiles] + [page_of["index"]]
     overflowing = tuple(p for p, a, b in zip(booklet.profiles, starts, starts[1:]) if b - a > 2)
     return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
+
+
+def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[bytes, dict]:
+    """The completeness gate and viewer settings, skipped for a booklet finished before."""
+    key = hashlib.sha256(f"finished {rendered.key}".encode()).hexdigest()[:40] if rendered.key else None
+    found = cache.get_blob(key) if key else None
+    if found is not None:
+        return found[1], found[0]["page_of"]
+    pdf, page_of = finish(booklet, rendered, options)
+    if key:
+        cache.put_blob(key, {"page_of": page_of}, pdf)
+    return pdf, page_of
 
 
 def _check_imposable(library: Library, paper: str | None, options: PrintOptions, impose: str) -> None:
@@ -100,6 +128,7 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
     booklet = prepare(library, only, exclude, paper)
     folder = Path(output) if output else library.root / library.config.output / "handouts"
     made = []
+    from .render import render_pdf
     for profile in booklet.profiles:
         html = render_handout_html(booklet, profile, library.root, options=options)
         rendered = render_pdf(html, library.root, pdf_variant=options.pdf_variant)

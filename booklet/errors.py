@@ -30,6 +30,10 @@ class BookletError(Exception):
         self.sentence = sentence
         super().__init__(str(self.problem))
 
+    def __reduce__(self):
+        # Rebuilt from its own arguments when it crosses from a worker process.
+        return (type(self), (self.path, self.line, self.sentence))
+
     @property
     def problem(self) -> Problem:
         return Problem(self.path, self.line, self.sentence, "error")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,16 @@ HANDOUT = "handout.css"
 # Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
 INDEX_LINES = {"A4": 48, "A5": 31, "F4": 54}
 INDEX_HEADER_LINES = 8
+
+
+@dataclass(frozen=True)
+class PartLayout:
+    """How to draw one part of a booklet rendered in parts (see parts.py)."""
+
+    hide_folios: bool = True
+    start_left: bool = True
+    folio_start: int | None = None
+    stubs: tuple[str, ...] = ()  # anchors of other parts this part links to
 
 
 def layout_dirs(root: Path) -> list[Path]:
@@ -129,7 +140,7 @@ def _common(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> di
 
 
 def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
-                options: PrintOptions = PrintOptions()) -> str:
+                options: PrintOptions = PrintOptions(), part: PartLayout | None = None) -> str:
     """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
     profession keys, 'index', 'back'); `page_of` gives known page numbers to print literally."""
     common = _common(booklet, root, options)
@@ -147,6 +158,20 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
         first_of_field=first_keys,
         parts=parts,
         page_of=page_of,
+        part=part,
+    )
+
+
+def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,
+                       options: PrintOptions = PrintOptions()) -> str:
+    """Pages that show only their folios, numbered from `first` (an odd, right-hand page)."""
+    common = _common(booklet, root, options)
+    return environment(root).get_template("folios.html.j2").render(
+        **common,
+        document_title=booklet.config.title,
+        document_subject="",
+        part=PartLayout(hide_folios=False, start_left=False, folio_start=first),
+        count=count,
     )
 
 

@@ -1,7 +1,7 @@
 """The booklet's data: what a profile is once read, and what a booklet is once selected."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -125,3 +125,14 @@ class PrintOptions:
         if self.pdf_variant:
             parts.append(self.pdf_variant.replace("pdf/", "").replace("/", "-"))
         return "-".join(parts)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    page_count: int
+    anchor_pages: dict  # anchor id -> 1-based page number where it first appears
+    warnings: tuple[str, ...]
+    fonts: dict = field(default_factory=dict)  # PDF font name -> sha256 of the font file it subsets
+    key: str | None = None  # for a booklet rendered in parts: a digest of everything it was made from
+    bookmark_levels: tuple[int, ...] = ()  # of every bookmark, in document order

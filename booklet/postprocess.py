@@ -6,8 +6,7 @@ import io
 import pikepdf
 
 from .errors import BookletError
-from .model import Booklet, PrintOptions, Profile
-from .render import Rendered
+from .model import Booklet, PrintOptions, Profile, Rendered
 
 
 def page_map(booklet: Booklet, rendered: Rendered) -> dict[str, int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,13 +51,20 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
+# One matcher per heading: SequenceMatcher indexes its second sequence once.
+_HEADING_MATCHERS = [(difflib.SequenceMatcher(None, "", letters), key) for letters, key in _FIXED_HEADINGS.items()]
+
+
+@lru_cache(maxsize=8192)  # list items repeat across profiles; the comparison is not cheap
 def _looks_like_heading(line: str) -> str | None:
     """The canonical heading a misspelled heading line resembles, if any."""
     if len(line.split()) > 9:
         return None
     plain = _LETTERS.sub("", line.lower())
-    for letters, key in _FIXED_HEADINGS.items():
-        if difflib.SequenceMatcher(None, plain, letters).ratio() >= 0.8:
+    for matcher, key in _HEADING_MATCHERS:
+        matcher.set_seq1(plain)
+        # The quick bounds rule out most lines before the full comparison.
+        if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
             return _HEADING_NAMES[key]
     if plain.startswith(("apasaya", "apakahsaya")) and "cocok" not in plain:
         return _HEADING_NAMES["fit"]

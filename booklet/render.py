@@ -1,9 +1,9 @@
 """Render laid-out HTML to PDF with WeasyPrint, reading only from the layout and font folders."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -13,6 +13,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import BookletError
+from .model import Rendered
 from .paths import builtin
 
 MAX_ASSET_BYTES = 20_000_000
@@ -75,14 +76,6 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@dataclass(frozen=True)
-class Rendered:
-    pdf: bytes
-    page_count: int
-    anchor_pages: dict  # anchor id -> 1-based page number where it first appears
-    warnings: tuple[str, ...]
-
-
 def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **options) -> Rendered:
     """Lay out and write one PDF. WeasyPrint's warnings are returned, not lost in a log."""
     root = Path(root).resolve()
@@ -96,14 +89,29 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, **options)
         anchors: dict[str, int] = {}
+        levels = []
         for number, page in enumerate(document.pages, start=1):
             for anchor in page.anchors:
                 anchors.setdefault(anchor, number)
+            levels += [bookmark[0] for bookmark in page.bookmarks]
         pdf = document.write_pdf(**options)
+        fonts = _font_files(document)
     except RefusedFetch:
         pass  # reported below, from the fetcher's own record
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
         raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.")
-    return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages))
+    return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
+                    bookmark_levels=tuple(levels))
+
+
+def _font_files(document) -> dict:
+    """Which font file each embedded font was cut from, so parts rendered apart can share
+    one font (WeasyPrint names a font after its description and keeps glyph ids)."""
+    try:
+        from weasyprint.text.fonts import get_hb_object_data
+        return {font.name.decode().lstrip("/"): hashlib.sha256(get_hb_object_data(font.hb_face)).hexdigest()
+                for font in document.fonts.values()}
+    except (AttributeError, ImportError, TypeError):  # another WeasyPrint: parts keep their own fonts
+        return {}

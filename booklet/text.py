@@ -16,6 +16,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
@@ -46,19 +47,16 @@ def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
     for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         if len(raw) > MAX_LINE_CHARS:
             raise BookletError(path, number, f"the line has {len(raw):,} characters; a line may have at most {MAX_LINE_CHARS:,}.")
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in raw):
+        if _SURROGATE.search(raw):
             raise BookletError(path, number, "the line contains an invalid character (a lone surrogate); save the file as UTF-8 again.")
         line = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
-        stripped = []
-        removed = False
-        for char in line:
-            if char in _BIDI or (unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char != "\t"):
-                removed = True
-                continue
-            stripped.append(char)
-        if removed:
-            problems.append(warning(path, number, "removed invisible control or text-direction characters from the line."))
-        lines.append(_SPACES.sub(" ", "".join(stripped)).strip())
+        if not line.isprintable():  # fast path: most lines hold only printable characters
+            kept = "".join(c for c in line if c == "\t" or not (
+                c in _BIDI or unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")))
+            if kept != line:
+                problems.append(warning(path, number, "removed invisible control or text-direction characters from the line."))
+            line = kept
+        lines.append(_SPACES.sub(" ", line).strip())
     return lines, problems
 
 

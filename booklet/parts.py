@@ -1,0 +1,495 @@
+"""The fast build: render a booklet as independent parts, in parallel and cached, then assemble.
+
+A part is the front matter (cover, how-to, contents), one profession, or the index with the back
+cover. Professions do not depend on the page they land on: every one starts on a left page, and
+folios are left out and stamped on afterwards from a separate folio layer. So a profession is
+rendered once and reused until its own text, the layouts, the fonts or the options change. The
+contents and index carry literal page numbers and are rendered last, once those are known.
+The result is the same PDF the single pass makes: same pages, text, links and bookmarks.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+from importlib import metadata
+import re
+import warnings as warnings_module
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from . import __version__
+from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
+from .model import Booklet, PrintOptions, Rendered
+from .output import write_atomically
+from .paths import LABELS, builtin
+
+FOLIO_CHUNK = 64  # folio pages rendered (and cached) together
+DUMMY_PAGE = 888  # stands in for page numbers while the front matter's length is measured
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """A part's pages and what a merge needs to rebuild: anchors, destinations, bookmarks."""
+
+    pdf: bytes
+    pages: int
+    anchors: dict  # anchor -> 0-based page in the part
+    destinations: dict  # anchor -> [page index, view, *numbers] as WeasyPrint wrote it
+    outline: tuple  # (level, title, [page index, view, *numbers])
+    fonts: dict  # PDF font name -> sha256 of its font file
+    warnings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- rendering (in workers)
+
+def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: tuple[str, ...] = ()):
+    """Render one part document; return its kept pages, split at the given anchors."""
+    from .render import render_pdf  # WeasyPrint loads only where something is rendered
+    rendered = render_pdf(html, root)
+    end = rendered.anchor_pages.get("part-end", rendered.page_count + 1) - 1
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        destinations = _destinations(pdf)
+        outline = _flat_outline(pdf)
+        # A part's outline is nested within the part only; keep each bookmark's own level so the
+        # whole booklet's outline can be nested again (a profession under its field).
+        if len(outline) == len(rendered.bookmark_levels):
+            outline = [(level, title, dest) for level, (_, title, dest) in zip(rendered.bookmark_levels, outline)]
+        if not splits:
+            last = rendered.anchor_pages.get("sampul-belakang", end)
+            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered)]
+        starts = [rendered.anchor_pages[a] - 1 for a in splits] + [end]
+        return [_extract(pdf, a, b, destinations, outline, rendered) for a, b in zip(starts, starts[1:])]
+
+
+def _extract(pdf, first: int, stop: int, destinations, outline, rendered) -> RenderedPart:
+    out = pikepdf.new()
+    for index in range(first, stop):
+        out.pages.append(pdf.pages[index])
+    # The document's own metadata goes with every part; the assembly keeps the first part's.
+    out.docinfo = out.copy_foreign(pdf.docinfo)
+    for key in ("/Lang", "/Metadata", "/MarkInfo"):
+        if key in pdf.Root:
+            out.Root[key] = out.copy_foreign(pdf.Root[key]) if key != "/Lang" else pdf.Root.Lang
+    inside = range(first, stop)
+    kept_destinations = {name: [d[0] - first, *d[1:]] for name, d in destinations.items() if d[0] in inside}
+    kept_outline = tuple((depth, title, [d[0] - first, *d[1:]]) for depth, title, d in outline if d[0] in inside)
+    anchors = {name: page - 1 - first for name, page in rendered.anchor_pages.items() if page - 1 in inside}
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
+                        rendered.fonts, rendered.warnings)
+
+
+def _destinations(pdf: pikepdf.Pdf) -> dict:
+    index_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    found = {}
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        for name, dest in pikepdf.NameTree(names.Dests).items():
+            array = dest.get("/D") if isinstance(dest, pikepdf.Dictionary) else dest
+            found[str(name)] = [index_of[array[0].objgen], *(_plain(v) for v in list(array)[1:])]
+    return found
+
+
+def _flat_outline(pdf: pikepdf.Pdf) -> list:
+    index_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    names = pdf.Root.get("/Names")
+    tree = pikepdf.NameTree(names.Dests) if names is not None and "/Dests" in names else {}
+    items = []
+    with pdf.open_outline() as outline:
+        def walk(nodes, depth):
+            for node in nodes:
+                dest = node.destination
+                if dest is None and node.action is not None:
+                    dest = node.action.get("/D")
+                if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                    dest = tree[str(dest).lstrip("/")]
+                array = list(dest)
+                items.append((depth, node.title, [index_of[array[0].objgen], *(_plain(v) for v in array[1:])]))
+                walk(node.children, depth + 1)
+        walk(outline.root, 1)
+    return items
+
+
+def _plain(value):
+    if isinstance(value, pikepdf.Name):
+        return str(value)
+    return None if value is None else float(value)
+
+
+def _pdf_value(value):
+    if isinstance(value, str):
+        return pikepdf.Name(value)
+    return value
+
+
+# ---------------------------------------------------------------- the cache
+
+class PartCache:
+    """Rendered parts on disk, one file each, named by everything that went into them. An
+    entry that does not read back whole (truncated, edited, from another version) is ignored
+    and rendered again."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get_blob(self, key: str) -> tuple[dict, bytes] | None:
+        if self.folder is None:
+            return None
+        try:
+            header, _, data = (self.folder / f"{key}.part").read_bytes().partition(b"\n")
+            meta = json.loads(header)
+            if meta.get("key") == key and meta.get("sha256") == hashlib.sha256(data).hexdigest():
+                return meta, data
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def put_blob(self, key: str, meta: dict, data: bytes) -> None:
+        if self.folder is None:
+            return
+        meta = {**meta, "key": key, "sha256": hashlib.sha256(data).hexdigest()}
+        try:
+            write_atomically(self.folder / f"{key}.part", json.dumps(meta).encode() + b"\n" + data)
+        except Exception:  # a cache that cannot be written only costs time
+            pass
+
+    def get(self, key: str) -> RenderedPart | None:
+        found = self.get_blob(key)
+        if found is None:
+            return None
+        meta, pdf = found
+        try:
+            return RenderedPart(pdf, meta["pages"], meta["anchors"], meta["destinations"],
+                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"])
+        except (KeyError, TypeError):
+            return None
+
+    def put(self, key: str, part: RenderedPart) -> None:
+        self.put_blob(key, {"pages": part.pages, "anchors": part.anchors, "destinations": part.destinations,
+                            "outline": part.outline, "fonts": part.fonts}, part.pdf)
+
+
+def assets_digest(root: Path, options: PrintOptions) -> str:
+    """Everything besides a part's HTML that changes how it renders."""
+    # The installed version, read without importing WeasyPrint (which takes half a second).
+    digest = hashlib.sha256(f"{__version__} {metadata.version('weasyprint')} {options!r}".encode())
+    folders = [*layout_dirs(root), Path(root) / "fonts", builtin("fonts"), LABELS]
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- the build
+
+def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOptions(),
+                 jobs: int | None = None, cache_folder: Path | None = None) -> Rendered:
+    """The booklet as one PDF, assembled from parts; returned like a single-pass render."""
+    root = Path(root).resolve()
+    cache = PartCache(cache_folder)
+    assets = assets_digest(root, options)
+    profiles = booklet.profiles
+    anchors = [p.anchor for p in profiles]
+
+    def key_of(html: str) -> str:
+        return hashlib.sha256((assets + html).encode()).hexdigest()[:40]
+
+    profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
+                       for p in profiles}
+    dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
+    front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
+    measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
+
+    # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
+    whole_key = key_of("\0".join([measure_html, *profession_html.values()]))
+    whole = cache.get_blob(whole_key)
+    if whole is not None:
+        meta, pdf = whole
+        return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
+
+    parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
+    front_measure = cache.get(key_of(measure_html))
+    missing = [p for p in profiles if parts[p.key] is None]
+    workers = max(1, min(jobs or _cores(), len(missing) or 1))
+    with ProcessPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+        pending = []
+        if front_measure is None:
+            pending.append(("measure", pool.submit(_render, measure_html, root)))
+        for batch in _batches(missing, workers):
+            html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
+            pending.append((batch, pool.submit(_render, html, root, None, tuple(p.anchor for p in batch))))
+        for what, future in pending:
+            if what == "measure":
+                front_measure = future.result()[0]
+                cache.put(key_of(measure_html), front_measure)
+            else:
+                for profile, part in zip(what, future.result()):
+                    parts[profile.key] = part
+                    cache.put(key_of(profession_html[profile.key]), part)
+
+        # Now every page number is known: front matter first, then the professions in order.
+        page_of, page = {}, front_measure.pages + 1
+        for profile in profiles:
+            page_of[profile.key] = page
+            page += parts[profile.key].pages
+        page_of["index"] = page
+        page_of["contents"] = front_measure.anchors["daftar-isi"] + 1
+        front_html = render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout)
+        back_html = render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options,
+                                part=PartLayout(stubs=tuple(anchors)))
+        finals = {}
+        for name, html in (("front", front_html), ("index", back_html)):
+            finals[name] = cache.get(key_of(html)) or (html, pool.submit(_render, html, root))
+        for name, value in finals.items():
+            if not isinstance(value, RenderedPart):
+                html, future = value
+                finals[name] = future.result()[0]
+                cache.put(key_of(html), finals[name])
+        total = page + finals["index"].pages
+        folios = []
+        for first in range(1, total + 1, FOLIO_CHUNK):
+            html = render_folios_html(booklet, root, first, min(FOLIO_CHUNK, total - first + 1), options)
+            cached = cache.get(key_of(html))
+            folios.append(cached or (html, pool.submit(_render, html, root)))
+        for number, value in enumerate(folios):
+            if not isinstance(value, RenderedPart):
+                html, future = value
+                folios[number] = future.result()[0]
+                cache.put(key_of(html), folios[number])
+
+    if finals["front"].pages != front_measure.pages:
+        raise RuntimeError("the front matter changed length once page numbers were filled in")
+    ordered = [finals["front"], *(parts[p.key] for p in profiles), finals["index"]]
+    warnings = tuple(w for part in ordered for w in part.warnings)
+    rendered = _assemble(ordered, folios, warnings, _font_files(root))
+    if not warnings:
+        cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
+    return dataclasses.replace(rendered, key=whole_key)
+
+
+def _font_files(root: Path) -> dict[str, Path]:
+    """The font files parts may have used, by content hash."""
+    found = {}
+    for folder in (Path(root) / "fonts", builtin("fonts")):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
+                    found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    return found
+
+
+def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings, font_files: dict) -> Rendered:
+    """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
+    opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
+    stamps = [pikepdf.open(io.BytesIO(part.pdf)) for part in folios]
+    try:
+        # The front part's document keeps its metadata (title, author, language, dates).
+        out = pikepdf.open(io.BytesIO(ordered[0].pdf))
+        with warnings_module.catch_warnings():
+            # pikepdf warns that named destinations do not follow the pages; they are rebuilt below.
+            warnings_module.simplefilter("ignore", pikepdf.PageCopyWarning)
+            for pdf in opened[1:]:
+                out.pages.extend(pdf.pages)
+        total = len(out.pages)
+        stamp_pages = [page for pdf in stamps for page in pdf.pages]
+        # No folio on the covers.
+        for number in range(1, total - 1):
+            out.pages[number].add_overlay(stamp_pages[number])
+
+        offsets, offset = [], 0
+        for part in ordered:
+            offsets.append(offset)
+            offset += part.pages
+        anchor_pages, names = {}, []
+        for part, first in zip(ordered, offsets):
+            for name, page in part.anchors.items():
+                if name != "part-end":
+                    anchor_pages.setdefault(name, first + page + 1)
+            for name, dest in part.destinations.items():
+                names.append((name, _dest_array(out, first, dest)))
+        out.Root.Names = pikepdf.Dictionary()
+        tree = pikepdf.NameTree.new(out)
+        for name, array in sorted(names):
+            tree[name] = array
+        out.Root.Names.Dests = tree.obj
+
+        with out.open_outline() as outline:
+            outline.root.clear()
+            stack = []  # (level, item): as WeasyPrint nests, under the last lower level
+            for part, first in zip(ordered, offsets):
+                for level, title, dest in part.outline:
+                    item = pikepdf.OutlineItem(title, destination=_dest_array(out, first, dest))
+                    while stack and stack[-1][0] >= level:
+                        stack.pop()
+                    (stack[-1][1].children if stack else outline.root).append(item)
+                    stack.append((level, item))
+        fonts = {}
+        for part in (*ordered, *folios):
+            fonts.update(part.fonts)
+        _share_fonts(out, {name: font_files.get(sha) for name, sha in fonts.items()})
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
+    finally:
+        for pdf in opened + stamps:
+            pdf.close()
+
+
+def _dest_array(out: pikepdf.Pdf, first: int, dest: list) -> pikepdf.Array:
+    return pikepdf.Array([out.pages[first + dest[0]].obj, *(_pdf_value(v) for v in dest[1:])])
+
+
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None]) -> None:
+    """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
+    keeps them). Replace them with one font per face, as a single pass makes: the union of the
+    glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
+    faces: dict[str, list] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0" and "/ToUnicode" in obj:
+            faces.setdefault(str(obj.BaseFont), []).append(obj)
+    shared_of: dict = {}
+    for name, fonts in faces.items():
+        path = files.get(name.lstrip("/"))
+        if path is None or len(fonts) < 2:
+            continue
+        widths, unicode = {}, {}
+        try:
+            for font in fonts:
+                widths.update(_widths(font.DescendantFonts[0].get("/W")))
+                unicode.update(_bfchars(font.ToUnicode.read_bytes()))
+        except (ValueError, IndexError, KeyError):
+            continue  # a mapping this code does not read: keep the parts' own fonts
+        shared = fonts[0]
+        descendant = shared.DescendantFonts[0]
+        descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])
+        shared.ToUnicode = pikepdf.Stream(pdf, _cmap(unicode))
+        data = _subset(path, set(widths))
+        font_file = pikepdf.Stream(pdf, data)
+        font_file.Length1 = len(data)
+        descendant.FontDescriptor.FontFile2 = font_file
+        for font in fonts[1:]:
+            shared_of[font.objgen] = shared
+    if shared_of:
+        seen: set = set()
+        for page in pdf.pages:
+            _redirect_fonts(page.obj.get("/Resources"), shared_of, seen)
+
+
+def _redirect_fonts(resources, shared_of: dict, seen: set) -> None:
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    if resources.is_indirect:
+        if resources.objgen in seen:
+            return
+        seen.add(resources.objgen)
+    fonts = resources.get("/Font")
+    if isinstance(fonts, pikepdf.Dictionary):
+        for key in list(fonts.keys()):
+            font = fonts[key]
+            if font.is_indirect and font.objgen in shared_of:
+                fonts[key] = shared_of[font.objgen]
+    for xobject in (resources.get("/XObject") or {}).values() if isinstance(resources.get("/XObject"), pikepdf.Dictionary) else ():
+        if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
+            _redirect_fonts(xobject.get("/Resources"), shared_of, seen)
+
+
+def _widths(array) -> dict[int, object]:
+    """A CID font's /W array as glyph id -> width: the glyphs its text uses."""
+    found, items, i = {}, list(array or []), 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            for offset, width in enumerate(items[i + 1]):
+                found[first + offset] = width
+            i += 2
+        else:
+            for gid in range(first, int(items[i + 1]) + 1):
+                found[gid] = items[i + 2]
+            i += 3
+    return found
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _bfchars(cmap: bytes) -> dict[str, str]:
+    """The glyph -> text entries of a ToUnicode CMap written as bfchar lists (WeasyPrint's)."""
+    if b"beginbfrange" in cmap:
+        raise ValueError("bfrange")
+    found = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in _BFCHAR.findall(block):
+            found[code.decode().lower()] = text.decode().lower()
+    return found
+
+
+def _cmap(entries: dict[str, str]) -> bytes:
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <ffff>", "endcodespacerange"]
+    codes = sorted(entries, key=lambda c: int(c, 16))
+    for start in range(0, len(codes), 100):  # a bfchar block holds at most 100 entries
+        block = codes[start:start + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        lines += [f"<{code}> <{entries[code]}>" for code in block]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode()
+
+
+def _subset(path: Path, glyphs: set[int]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    options = subset.Options(retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
+                             hinting=False, desubroutinize=True, notdef_outline=True)
+    options.drop_tables += ["GSUB", "GPOS", "SVG ", "BASE", "JSTF"]
+    font = TTFont(path, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs | {0}))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _batches(profiles, workers: int) -> list[list]:
+    """A few batches per worker: large enough to share the cost of starting a document,
+    small enough to keep both cores busy to the end."""
+    if not profiles:
+        return []
+    count = min(len(profiles), workers * 4)
+    size = -(-len(profiles) // count)
+    return [list(profiles[i:i + size]) for i in range(0, len(profiles), size)]
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _Inline:
+    """A stand-in for a process pool that runs each job at once, in this process."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, function, *args):
+        from concurrent.futures import Future
+        future = Future()
+        future.set_result(function(*args))
+        return future
