@@ -147,8 +147,11 @@ def _read_selection(project: Path, only, exclude) -> Library:
 @click.option("--marks", type=click.Choice(MARKS), help="Draw crop or cross marks outside the trimmed page, for a print shop.")
 @click.option("--impose", type=click.Choice(IMPOSITIONS), help="saddle: A5 pages two-up on A4 sheets, to print duplex, fold and staple.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: dist/booklet.pdf, or dist/booklet-<sel>.pdf for a subset).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per available core).")
+@click.option("--single-pass", is_flag=True, help="Render the whole booklet as one document, without parts or cache (slower; the reference the fast build is checked against).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .booklet-cache/.")
 @user_errors
-def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output):
+def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output, jobs, single_pass, no_cache):
     """Build the PDF booklet.
 
     \b
@@ -164,7 +167,8 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
     library = _read_selection(project, only, exclude)
     options = PrintOptions(bleed_mm=bleed, marks=marks, grayscale=grayscale,
                            pdf_variant=pdf_variant.lower() if pdf_variant else None)
-    result = build_booklet(project, only, exclude, paper, output, library=library, options=options, impose=impose)
+    result = build_booklet(project, only, exclude, paper, output, library=library, options=options, impose=impose,
+                           single_pass=single_pass, jobs=jobs, cache=not no_cache)
     for message in result.warnings:
         click.echo(f"warning: {message}", err=True)
     for profile in result.overflowing:

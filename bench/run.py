@@ -1,0 +1,182 @@
+"""Measure booklet builds against the single pass and against Typst, in one run on one machine.
+
+    python bench/run.py 300            # every scenario, a Markdown table on stdout
+    python bench/run.py 1000 --rss     # only the cold build, for its peak memory
+
+Each scenario runs `python -m booklet build` as a child process on a synthetic corpus from
+bench/corpus.py, timed by wall clock; peak RSS is the largest sum over the process and its
+workers, sampled every 20 ms. Ratios are against (a), the single pass, from the same run.
+Needs the `bench` extra for (g): pip install -e '.[bench]'.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import write_corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time and peak tree RSS of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{out.decode()}{err.decode()}")
+    return elapsed, peak
+
+
+def pdf_pages(path: Path) -> int:
+    import pikepdf
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def booklet(folder: Path, output: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "booklet", "build", "-p", str(folder), "-o", str(output), *extra]
+
+
+def typst_command(folder: Path, output: Path) -> list[str]:
+    """(g): the same parsed content compiled by Typst through a minimal template."""
+    script = f"""
+import json, sys, typst
+sys.path.insert(0, {str(ROOT)!r})
+from booklet.build import load, prepare
+booklet = prepare(load({str(folder)!r}))
+data = {{"title": booklet.config.title, "fields": [
+    {{"title": f.title, "professions": [
+        {{"title": p.title, "overview": list(p.overview), "fit_heading": p.fit_heading, "fit": list(p.fit),
+          "reality": list(p.reality), "majors": list(p.majors), "employers": list(p.employers)}}
+        for p in f.profiles]}} for f in booklet.fields]}}
+work = {str(output.parent)!r}
+open(work + "/booklet.json", "w").write(json.dumps(data))
+open(work + "/booklet.typ", "w").write(open({str(ROOT / 'bench' / 'booklet.typ')!r}).read())
+typst.compile(work + "/booklet.typ", output={str(output)!r}, font_paths=[{str(ROOT / 'fonts')!r}])
+"""
+    return [sys.executable, "-c", script]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, help="professions in the synthetic corpus")
+    parser.add_argument("--rss", action="store_true", help="only the cold build, for its peak memory")
+    parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="booklet-bench-"))
+    corpus = work / f"corpus-{args.n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    write_corpus(args.n, corpus)
+    out = work / "out"
+    out.mkdir(exist_ok=True)
+    cache = corpus / ".booklet-cache"
+    rows = []
+
+    def run(label, command, pdf):
+        elapsed, peak = measure(command)
+        rows.append({"scenario": label, "seconds": elapsed, "rss_mb": peak / 2**20,
+                     "pages": pdf_pages(pdf), "size_kb": pdf.stat().st_size / 1024})
+        print(f"{label}: {elapsed:.2f} s, {peak / 2**20:.0f} MB", file=sys.stderr)
+
+    if args.rss:
+        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf")
+    else:
+        run("(a) single pass (baseline)", booklet(corpus, out / "a.pdf", "--single-pass"), out / "a.pdf")
+        shutil.rmtree(cache, ignore_errors=True)
+        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf")
+        run("(c) no-change rebuild", booklet(corpus, out / "c.pdf"), out / "c.pdf")
+        edited = sorted((corpus / "source").rglob("*.txt"))[len(list((corpus / "source").rglob("*.txt"))) // 2]
+        text = edited.read_text(encoding="utf-8")
+        first_paragraph = text.split("\n")[4]
+        edited.write_text(text.replace(first_paragraph, first_paragraph + " Kalimat tambahan untuk uji.", 1), encoding="utf-8")
+        run("(d) one paragraph edited", booklet(corpus, out / "d.pdf"), out / "d.pdf")
+        donor = sorted((corpus / "source").rglob("*.txt"))[0]
+        added = donor.parent / "manajer-menengah-tambahan.txt"
+        added.write_text(donor.read_text(encoding="utf-8").replace(donor.read_text(encoding="utf-8").split("\n")[0],
+                                                                   "Manajer Menengah Tambahan", 1), encoding="utf-8")
+        run("(e) one profile added", booklet(corpus, out / "e.pdf"), out / "e.pdf")
+        shutil.rmtree(cache, ignore_errors=True)
+        field = sorted(p.name for p in (corpus / "source").iterdir())[0]
+        run(f"(f) --only {field}, cold", booklet(corpus, out / "f.pdf", "--only", field), out / "f.pdf")
+        try:
+            import typst  # noqa: F401
+            run("(g) Typst, same content", typst_command(corpus, out / "g.pdf"), out / "g.pdf")
+        except ImportError:
+            print("(g) skipped: the typst package is not installed (pip install -e '.[bench]')", file=sys.stderr)
+
+    base = rows[0]["seconds"]
+    print(f"N = {args.n} professions; {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}\n")
+    print("| scenario | time (s) | ratio to (a) | peak RSS (MB) | pages | PDF size (KB) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row['scenario']} | {row['seconds']:.2f} | {row['seconds'] / base:.2f} | {row['rss_mb']:.0f} | "
+              f"{row['pages']} | {row['size_kb']:.0f} |")
+    if not args.rss and len(rows) >= 6:
+        by = {row["scenario"][:3]: row for row in rows}
+        checks = [
+            ("(b) <= 0.4 x (a)", by["(b)"]["seconds"] <= 0.4 * by["(a)"]["seconds"]),
+            ("(c) <= 1 s", by["(c)"]["seconds"] <= 1.0),
+            ("(e) <= 0.15 x (a)", by["(e)"]["seconds"] <= 0.15 * by["(a)"]["seconds"]),
+            ("(f) <= 0.12 x (b)", by["(f)"]["seconds"] <= 0.12 * by["(b)"]["seconds"]),
+            ("size (b) <= 1.2 x (a)", by["(b)"]["size_kb"] <= 1.2 * by["(a)"]["size_kb"]),
+        ]
+        if "(g)" in by:
+            checks.append(("(d) <= (g)", by["(d)"]["seconds"] <= by["(g)"]["seconds"]))
+        print()
+        for label, ok in checks:
+            print(f"- {label}: {'met' if ok else 'NOT met'}")
+    json.dump(rows, open(work / "results.json", "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
