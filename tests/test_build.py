@@ -26,7 +26,7 @@ def printed_contents(pages_text, booklet):
     contents = squash(" ".join(t for t in pages_text[1:6] if "Daftar Isi" in t))
     found = {}
     for profile in booklet.profiles:
-        match = re.search(re.escape(profile.title) + r"[ .]*?(\d+)", contents)
+        match = re.search(r"(\d+) " + re.escape(profile.title), contents)
         found[profile.key] = int(match.group(1)) if match else None
     return found
 
@@ -60,7 +60,7 @@ def check_booklet(result):
     index_text = "\n".join(pdf_columns_text(result.path, n) for n in range(index_start, len(pages)))
     index_text = re.sub(r"[ \t]+", " ", index_text)
     for major in booklet.majors:
-        match = re.search(r"^ *" + re.escape(major.name) + r" +(\d+(?: ?, ?\d+)*) *$", index_text, re.MULTILINE)
+        match = re.search(r"^ *" + re.escape(major.name) + r"\s+(\d+(?: ?, ?\d+)*) *$", index_text, re.MULTILINE)
         assert match, major.name
         printed = [int(n) for n in match.group(1).split(",")]
         assert printed == sorted({actual_start[p.key] for p in major.profiles}), major.name

@@ -1,0 +1,105 @@
+"""The fast build (parts, workers, cache) gives the booklet the single pass gives."""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+
+import pytest
+
+from booklet import build
+
+from .conftest import ROOT, link_targets, outline, pdf_pages_text, squash
+from .test_build import check_booklet
+
+
+def page_words(path):
+    return [Counter(squash(text).split()) for text in pdf_pages_text(path)]
+
+
+def assert_same_booklet(fast, slow):
+    assert fast.page_count == slow.page_count
+    assert fast.page_of == slow.page_of
+    assert page_words(fast.path) == page_words(slow.path)
+    # The single pass splits some links into more rectangles; where they go is the same.
+    assert set(link_targets(fast.path)) == set(link_targets(slow.path))
+    assert outline(fast.path) == outline(slow.path)
+
+
+@pytest.fixture(scope="module")
+def sample_copy(tmp_path_factory):
+    """The sample booklet folder, without anything a previous build cached."""
+    target = tmp_path_factory.mktemp("sample") / "booklet"
+    shutil.copytree(ROOT / "source", target / "source")
+    shutil.copy(ROOT / "booklet.yaml", target / "booklet.yaml")
+    return target
+
+
+def test_fast_build_equals_single_pass_on_the_sample(sample_copy, tmp_path):
+    slow = build(sample_copy, single_pass=True, output=tmp_path / "slow.pdf")
+    fast = build(sample_copy, jobs=2, cache=False, output=tmp_path / "fast.pdf")
+    check_booklet(slow)
+    check_booklet(fast)
+    assert_same_booklet(fast, slow)
+
+
+@pytest.mark.parametrize("paper", ["A5", "F4"])
+def test_fast_build_equals_single_pass_on_other_papers(mini, tmp_path, paper):
+    slow = build(mini, paper=paper, single_pass=True, output=tmp_path / "slow.pdf")
+    fast = build(mini, paper=paper, jobs=1, output=tmp_path / "fast.pdf")
+    assert_same_booklet(fast, slow)
+
+
+def test_fonts_are_shared_not_repeated(sample_copy, tmp_path):
+    import pikepdf
+    fast = build(sample_copy, cache=False, output=tmp_path / "fast.pdf")
+    slow = build(sample_copy, single_pass=True, output=tmp_path / "slow.pdf")
+    with pikepdf.open(fast.path) as pdf:
+        faces = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == "/Type0"]
+        assert len({str(f.BaseFont) for f in faces}) == len(faces)  # one font object per face
+    assert fast.path.stat().st_size <= 1.3 * slow.path.stat().st_size
+
+
+def cache_entries(folder):
+    return {p.name: p.read_bytes() for p in (folder / ".booklet-cache" / "parts").glob("*.part")}
+
+
+def test_cache_reuses_parts_and_renders_only_what_changed(mini, tmp_path):
+    first = build(mini)
+    before = cache_entries(mini)
+    assert before
+    again = build(mini)
+    assert again.path.read_bytes() == first.path.read_bytes()
+    assert cache_entries(mini) == before  # nothing rendered, nothing added
+
+    perawat = mini / "source" / "kesehatan" / "perawat.txt"
+    perawat.write_text(perawat.read_text(encoding="utf-8").replace(
+        "Perawat merawat pasien", "Perawat, tenaga kesehatan terlatih, merawat pasien", 1), encoding="utf-8")
+    edited = build(mini)
+    check_booklet(edited)
+    added = set(cache_entries(mini)) - set(before)
+    # The edited profession, the front matter and index if numbers moved, the whole booklet
+    # and its finished form: never the other professions.
+    assert 1 <= len(added) <= 5
+    assert "terlatih" in squash(" ".join(pdf_pages_text(edited.path)))
+    assert_same_booklet(edited, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_corrupt_cache_entries_are_rendered_again(mini, tmp_path):
+    build(mini)
+    for entry in (mini / ".booklet-cache" / "parts").glob("*.part"):
+        data = entry.read_bytes()
+        # Truncated, or the same length with changed bytes: both must be caught.
+        entry.write_bytes(data[: len(data) // 2] if len(data) % 2 else data[:-10] + b"0123456789")
+    rebuilt = build(mini)
+    check_booklet(rebuilt)
+    assert_same_booklet(rebuilt, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_a_layout_change_renders_everything_again(mini):
+    before = build(mini).path.read_bytes()
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "type.css").write_text(
+        (ROOT / "layouts" / "type.css").read_text(encoding="utf-8") + "\nh1 { color: #553311; }\n", encoding="utf-8")
+    second = build(mini)
+    check_booklet(second)
+    assert second.path.read_bytes() != before
