@@ -207,6 +207,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
                        for p in profiles}
     dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
     front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
+    back_layout = PartLayout(stubs=tuple(anchors))
     measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
 
     # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
@@ -216,64 +217,118 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         meta, pdf = whole
         return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
 
+    # What the last build of this selection measured: lets the contents and index be rendered
+    # at once, in parallel with the professions, on the guess that their lengths still hold.
+    hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
+    hint = (cache.get_blob(hint_key) or ({}, b""))[0]
     parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
     front_measure = cache.get(key_of(measure_html))
     missing = [p for p in profiles if parts[p.key] is None]
-    workers = max(1, min(jobs or _cores(), len(missing) or 1))
-    with ProcessPoolExecutor(workers) if workers > 1 else _Inline() as pool:
-        pending = []
-        if front_measure is None:
-            pending.append(("measure", pool.submit(_render, measure_html, root)))
-        for batch in _batches(missing, workers):
-            html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
-            pending.append((batch, pool.submit(_render, html, root, None, tuple(p.anchor for p in batch))))
-        for what, future in pending:
-            if what == "measure":
-                front_measure = future.result()[0]
-                cache.put(key_of(measure_html), front_measure)
-            else:
-                for profile, part in zip(what, future.result()):
-                    parts[profile.key] = part
-                    cache.put(key_of(profession_html[profile.key]), part)
+    workers = max(1, min(jobs or _cores(), len(missing) + 2))
 
-        # Now every page number is known: front matter first, then the professions in order.
-        page_of, page = {}, front_measure.pages + 1
+    def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:
+        page_of, page = {}, front_pages + 1
         for profile in profiles:
             page_of[profile.key] = page
-            page += parts[profile.key].pages
-        page_of["index"] = page
-        page_of["contents"] = front_measure.anchors["daftar-isi"] + 1
-        front_html = render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout)
-        back_html = render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options,
-                                part=PartLayout(stubs=tuple(anchors)))
-        finals = {}
-        for name, html in (("front", front_html), ("index", back_html)):
-            finals[name] = cache.get(key_of(html)) or (html, pool.submit(_render, html, root))
-        for name, value in finals.items():
-            if not isinstance(value, RenderedPart):
-                html, future = value
-                finals[name] = future.result()[0]
-                cache.put(key_of(html), finals[name])
-        total = page + finals["index"].pages
-        folios = []
-        for first in range(1, total + 1, FOLIO_CHUNK):
-            html = render_folios_html(booklet, root, first, min(FOLIO_CHUNK, total - first + 1), options)
-            cached = cache.get(key_of(html))
-            folios.append(cached or (html, pool.submit(_render, html, root)))
-        for number, value in enumerate(folios):
-            if not isinstance(value, RenderedPart):
-                html, future = value
-                folios[number] = future.result()[0]
-                cache.put(key_of(html), folios[number])
+            page += pages[profile.key]
+        return page_of | {"index": page, "contents": contents_page}
 
-    if finals["front"].pages != front_measure.pages:
-        raise RuntimeError("the front matter changed length once page numbers were filled in")
-    ordered = [finals["front"], *(parts[p.key] for p in profiles), finals["index"]]
+    with ProcessPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+        jobs_ = _Jobs(pool, cache, key_of, root)
+
+        def front_and_index(page_of):
+            return (jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout)),
+                    jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout)))
+
+        guessed = None
+        if front_measure is None and "front" in hint:
+            pages = {p.key: parts[p.key].pages if parts[p.key] else hint["pages"].get(p.key, 2) for p in profiles}
+            guessed = numbers(hint["front"], pages, hint["contents"])
+            speculative = front_and_index(guessed)
+        elif front_measure is None:
+            front_measure = jobs_.part(measure_html)
+        # Folio pages come in fixed chunks that depend on nothing else: render what is likely needed now.
+        estimate = hint.get("total") or (front_measure.pages if isinstance(front_measure, RenderedPart) else 3) + 2 * len(profiles) + 4
+        folios = [jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options))
+                  for first in range(1, estimate + 1, FOLIO_CHUNK)]
+        for batch in _batches(missing, workers):
+            html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
+            future = pool.submit(_render, html, root, None, tuple(p.anchor for p in batch))
+            for profile, part in zip(batch, _Later(future, len(batch))):
+                parts[profile.key] = part
+        for profile in missing:
+            part = parts[profile.key]
+            parts[profile.key] = part = part.get() if isinstance(part, _Later.Item) else part
+            cache.put(key_of(profession_html[profile.key]), part)
+        pages = {p.key: parts[p.key].pages for p in profiles}
+
+        if guessed is not None:
+            front, index = (jobs_.result(job) for job in speculative)
+            front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
+        else:
+            front_measure = jobs_.result(front_measure)
+            front_pages, contents_page = front_measure.pages, front_measure.anchors["daftar-isi"] + 1
+            front = index = None
+        # Until the numbers printed are the numbers that came out (a guess can be wrong).
+        for _ in range(4):
+            page_of = numbers(front_pages, pages, contents_page)
+            if page_of != guessed or front is None:
+                front, index = (jobs_.result(job) for job in front_and_index(page_of))
+                guessed = page_of
+            if front.pages == front_pages and front.anchors["daftar-isi"] + 1 == contents_page:
+                break
+            front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
+        else:
+            raise RuntimeError("the front matter does not settle on a length")
+        total = page_of["index"] + index.pages - 1
+        while len(folios) * FOLIO_CHUNK < total:
+            folios.append(jobs_.part(render_folios_html(booklet, root, len(folios) * FOLIO_CHUNK + 1, FOLIO_CHUNK, options)))
+        folios = [jobs_.result(job) for job in folios]
+
+    ordered = [front, *(parts[p.key] for p in profiles), index]
     warnings = tuple(w for part in ordered for w in part.warnings)
     rendered = _assemble(ordered, folios, warnings, _font_files(root))
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
+        cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
+                                  "total": rendered.page_count}, b"")
     return dataclasses.replace(rendered, key=whole_key)
+
+
+class _Jobs:
+    """Single-document parts, from the cache or rendered in the pool, cached once done."""
+
+    def __init__(self, pool, cache: PartCache, key_of, root: Path):
+        self.pool, self.cache, self.key_of, self.root = pool, cache, key_of, root
+
+    def part(self, html: str):
+        key = self.key_of(html)
+        return self.cache.get(key) or (key, self.pool.submit(_render, html, self.root))
+
+    def result(self, job) -> RenderedPart:
+        if isinstance(job, RenderedPart):
+            return job
+        key, future = job
+        part = future.result()[0]
+        self.cache.put(key, part)
+        return part
+
+
+class _Later:
+    """The parts of a batch still rendering, one item per profession."""
+
+    class Item:
+        def __init__(self, future, index):
+            self.future, self.index = future, index
+
+        def get(self) -> RenderedPart:
+            return self.future.result()[self.index]
+
+    def __init__(self, future, count: int):
+        self.items = [self.Item(future, i) for i in range(count)]
+
+    def __iter__(self):
+        return iter(self.items)
 
 
 def _font_files(root: Path) -> dict[str, Path]:

@@ -103,3 +103,16 @@ def test_a_layout_change_renders_everything_again(mini):
     second = build(mini)
     check_booklet(second)
     assert second.path.read_bytes() != before
+
+
+def test_a_wrong_guess_from_the_last_build_is_corrected(mini, tmp_path):
+    build(mini)  # leaves the lengths it measured as the next build's guess
+    perawat = mini / "source" / "kesehatan" / "perawat.txt"
+    text = perawat.read_text(encoding="utf-8")
+    first = text.split("\n")[4]
+    # Now three spreads, not one: every page number after it moves, and the guess is wrong.
+    perawat.write_text(text.replace(first, "\n\n".join([first] * 40), 1), encoding="utf-8")
+    grown = build(mini)
+    check_booklet(grown)
+    assert grown.page_of["index"] > 10
+    assert_same_booklet(grown, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
