@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ CACHE = ".booklet-cache"
 def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Path | None = None,
           library: Library | None = None, options: PrintOptions = PrintOptions(),
           impose: str | None = None, single_pass: bool = False, jobs: int | None = None,
-          cache: bool = True) -> BuildResult:
+          cache: bool = True, progress=None) -> BuildResult:
     """Build a booklet PDF. By default professions are rendered as parts, in parallel and cached
     in `.booklet-cache/`; `single_pass` renders the whole booklet as one document, as does a
     tagged PDF variant (a structure tree cannot be stitched together from parts)."""
@@ -79,7 +80,8 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
 
     def render(options):
         if in_parts:
-            return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder)
+            return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder,
+                                progress=progress)
         from .render import render_pdf  # WeasyPrint loads only when something is rendered
         return render_pdf(render_html(booklet, library.root, options=options), library.root,
                           pdf_variant=options.pdf_variant)
@@ -97,7 +99,29 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     write_atomically(target, pdf)
     starts = [page_of[p.key] for p in booklet.profiles] + [page_of["index"]]
     overflowing = tuple(p for p, a, b in zip(booklet.profiles, starts, starts[1:]) if b - a > 2)
+    if impose is None:
+        _remember_pages(library.root, {p.key: b - a for p, a, b in zip(booklet.profiles, starts, starts[1:])})
     return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
+
+
+PAGES_FILE = "pages.json"
+
+
+def _remember_pages(root: Path, pages: dict) -> None:
+    """How many pages each profession took in the last build that included it (`booklet list`)."""
+    path = root / CACHE / PAGES_FILE
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        write_atomically(path, json.dumps(known | pages, indent=1, sort_keys=True).encode())
+    except (OSError, ValueError, BookletError):
+        pass  # only `booklet list` loses a column
+
+
+def last_pages(root: Path) -> dict:
+    try:
+        return json.loads((Path(root) / CACHE / PAGES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[bytes, dict]:

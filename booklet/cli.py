@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
+import sys
 import time
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import IMPOSITIONS, load
+from .build import CACHE, IMPOSITIONS, last_pages, load
 from .build import build as build_booklet
 from .build import handouts as build_handouts
 from .errors import BookletError
 from .library import load_library
 from .model import Library, PrintOptions
+from .scaffold import init_booklet, new_profile
 from .select import field_title, make_booklet, unmatched
 
 PAPERS = ("A4", "A5", "F4")
@@ -73,19 +76,65 @@ def check(project: Path):
 
 @cli.command("list")
 @project_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of professions, for scripts.")
 @user_errors
-def list_(project: Path):
-    """List the fields and their professions: the names --only accepts.
+def list_(project: Path, as_json: bool):
+    """List the fields and their professions: the names --only accepts, and the pages each
+    took in the last build.
+
+    \b
+    Examples:
+      booklet list
+      booklet list --json
+    """
+    library = load(project)
+    pages = last_pages(library.root)
+    if as_json:
+        click.echo(json.dumps([{"field": p.field, "slug": p.slug, "key": p.key, "title": p.title,
+                                "source": str(p.source), "pages": pages.get(p.key)}
+                               for p in sorted(library.profiles, key=lambda p: p.key)], ensure_ascii=False, indent=1))
+        return
+    for name, profiles in _by_field(library).items():
+        click.echo(f"{name}  ({dict(library.config.field_titles).get(name) or field_title(name)}, {len(profiles)})")
+        for profile in profiles:
+            count = pages.get(profile.key)
+            click.echo(f"  {profile.key}  {profile.title}" + (f"  [{_plural(count, 'page')}]" if count else ""))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@user_errors
+def init(folder: Path):
+    """Start a booklet folder: booklet.yaml, BACA-SAYA.md and an example profile.
+
+    Never overwrites a file.
 
     \b
     Example:
-      booklet list
+      booklet init buku-karier && cd buku-karier && booklet build
     """
-    library = load(project)
-    for name, profiles in _by_field(library).items():
-        click.echo(f"{name}  ({field_title(name)}, {len(profiles)})")
-        for profile in profiles:
-            click.echo(f"  {profile.key}  {profile.title}")
+    for path in init_booklet(folder):
+        click.echo(f"created {path}")
+    click.echo(f"Next: cd {folder}, read BACA-SAYA.md, then `booklet build`.")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--field", "-f", required=True, help="The field folder under source/, such as kesehatan.")
+@project_option
+@user_errors
+def new(title: str, field: str, project: Path):
+    """Add a profession: source/<field>/<slug>.txt with the five headings to fill in.
+
+    The slug is the title in lowercase ASCII with anything but letters and digits turned into
+    hyphens ("Ahli Gizi & Pangan" -> ahli-gizi-pangan). Never overwrites a profile.
+
+    \b
+    Example:
+      booklet new "Ahli Gizi" --field kesehatan
+    """
+    path = new_profile(project, title, field)
+    click.echo(f"created {path}; write under each heading, then `booklet check`.")
 
 
 def _by_field(library: Library) -> dict:
@@ -150,8 +199,12 @@ def _read_selection(project: Path, only, exclude) -> Library:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per available core).")
 @click.option("--single-pass", is_flag=True, help="Render the whole booklet as one document, without parts or cache (slower; the reference the fast build is checked against).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .booklet-cache/.")
+@click.option("--watch", "-w", is_flag=True, help="Build, then build again whenever a profile, booklet.yaml, a layout or a font changes; Ctrl-C stops.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each profession's pages.")
 @user_errors
-def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output, jobs, single_pass, no_cache):
+def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output, jobs, single_pass,
+          no_cache, watch, quiet, verbose):
     """Build the PDF booklet.
 
     \b
@@ -163,23 +216,98 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
       booklet build --bleed 3mm --marks crop   (for a print shop)
       booklet build --pdf-variant pdf/ua-1     (accessible PDF)
     """
-    started = time.monotonic()
-    library = _read_selection(project, only, exclude)
     options = PrintOptions(bleed_mm=bleed, marks=marks, grayscale=grayscale,
                            pdf_variant=pdf_variant.lower() if pdf_variant else None)
-    result = build_booklet(project, only, exclude, paper, output, library=library, options=options, impose=impose,
-                           single_pass=single_pass, jobs=jobs, cache=not no_cache)
-    for message in result.warnings:
-        click.echo(f"warning: {message}", err=True)
+    settings = dict(paper=paper, output=output, options=options, impose=impose, single_pass=single_pass,
+                    jobs=jobs, cache=not no_cache)
+    if watch:
+        _watch(project, only, exclude, settings, quiet, verbose)
+        return
+    _build_once(project, only, exclude, settings, quiet, verbose)
+
+
+def _build_once(project: Path, only, exclude, settings: dict, quiet: bool, verbose: bool):
+    started = time.monotonic()
+    library = _read_selection(project, only, exclude)
+    with _progress(quiet) as progress:
+        result = build_booklet(project, only, exclude, library=library, progress=progress, **settings)
+    notes = [f"warning: {message}" for message in result.warnings]
     for profile in result.overflowing:
         pages = _pages_of(result, profile)
-        click.echo(f"{profile.source}: note: \"{profile.title}\" takes {pages} pages, more than one spread.", err=True)
-    click.echo(f"{result.page_count} pages, {len(result.booklet.profiles)} professions -> {result.path} "
-               f"({time.monotonic() - started:.1f} s)")
-    if result.sheets:
-        click.echo(f"Load {_plural(result.sheets, 'sheet')} of A4 paper. Print both sides, "
-                   "flip on short edge, actual size (100%, no fit to page); fold the stack in half and staple "
-                   "on the fold. Steps in Indonesian: docs/cetak-buklet.md")
+        notes.append(f"{profile.source}: note: \"{profile.title}\" takes {pages} pages, more than one spread.")
+    if verbose:
+        for profile in result.booklet.profiles:
+            first = result.page_of[profile.key]
+            click.echo(f"  {first:>4}-{first + _pages_of(result, profile) - 1:<4} {profile.key}")
+    if not quiet:
+        for note in notes:
+            click.echo(note, err=True)
+        if len(notes) > 3:
+            click.echo(f"{len(result.warnings)} warnings, {len(result.overflowing)} notes (above)", err=True)
+        click.echo(f"{result.page_count} pages, {len(result.booklet.profiles)} professions -> {result.path} "
+                   f"({time.monotonic() - started:.1f} s)")
+        if result.sheets:
+            click.echo(f"Load {_plural(result.sheets, 'sheet')} of A4 paper. Print both sides, "
+                       "flip on short edge, actual size (100%, no fit to page); fold the stack in half and staple "
+                       "on the fold. Steps in Indonesian: docs/cetak-buklet.md")
+    return result
+
+
+class _progress:
+    """A progress bar over the professions being rendered, on a terminal only."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int, profile):
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Rendering", file=sys.stderr,
+                                         item_show_func=lambda p: p.key if p else "")
+            self.bar.__enter__()
+        self.bar.update(1, profile)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+def _watch(project: Path, only, exclude, settings: dict, quiet: bool, verbose: bool):
+    """Build, then rebuild on every saved change until Ctrl-C; a broken file is reported and
+    the last good PDF stays until it is fixed."""
+    import watchfiles
+
+    project = Path(project).resolve()
+    ignored = {CACHE, "dist", ".git"}
+
+    def relevant(change, path: str) -> bool:
+        relative = Path(path).relative_to(project) if Path(path).is_relative_to(project) else Path(path)
+        if relative.parts and (relative.parts[0] in ignored or relative.name.startswith((".", "~"))):
+            return False
+        return relative.parts[:1] in (("source",), ("layouts",), ("fonts",)) or relative.name == "booklet.yaml"
+
+    def attempt():
+        try:
+            _build_once(project, only, exclude, settings, quiet, verbose)
+        except BookletError as exc:
+            click.echo(str(exc.problem), err=True)
+        except (SystemExit, click.UsageError) as exc:
+            if isinstance(exc, click.UsageError):
+                click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo("Watching for changes (Ctrl-C to stop)...", err=True)
+
+    attempt()
+    try:
+        for changes in watchfiles.watch(project, watch_filter=relevant, debounce=300, raise_interrupt=True):
+            for _, path in sorted(changes, key=lambda c: c[1]):
+                click.echo(f"changed: {Path(path).relative_to(project)}", err=True)
+            attempt()
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.", err=True)
 
 
 @cli.command()

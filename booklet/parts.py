@@ -192,7 +192,7 @@ def assets_digest(root: Path, options: PrintOptions) -> str:
 # ---------------------------------------------------------------- the build
 
 def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOptions(),
-                 jobs: int | None = None, cache_folder: Path | None = None) -> Rendered:
+                 jobs: int | None = None, cache_folder: Path | None = None, progress=None) -> Rendered:
     """The booklet as one PDF, assembled from parts; returned like a single-pass render."""
     root = Path(root).resolve()
     cache = PartCache(cache_folder)
@@ -256,10 +256,12 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             future = pool.submit(_render, html, root, None, tuple(p.anchor for p in batch))
             for profile, part in zip(batch, _Later(future, len(batch))):
                 parts[profile.key] = part
-        for profile in missing:
+        for done, profile in enumerate(missing, start=1):
             part = parts[profile.key]
             parts[profile.key] = part = part.get() if isinstance(part, _Later.Item) else part
             cache.put(key_of(profession_html[profile.key]), part)
+            if progress:
+                progress(done, len(missing), profile)
         pages = {p.key: parts[p.key].pages for p in profiles}
 
         if guessed is not None:
@@ -517,12 +519,15 @@ def _subset(path: Path, glyphs: set[int]) -> bytes:
     return out.getvalue()
 
 
+MAX_BATCH = 16  # professions per document: a worker's memory grows with its document
+
+
 def _batches(profiles, workers: int) -> list[list]:
     """A few batches per worker: large enough to share the cost of starting a document,
-    small enough to keep both cores busy to the end."""
+    small enough to keep both cores busy to the end and memory flat."""
     if not profiles:
         return []
-    count = min(len(profiles), workers * 4)
+    count = max(min(len(profiles), workers * 4), -(-len(profiles) // MAX_BATCH))
     size = -(-len(profiles) // count)
     return [list(profiles[i:i + size]) for i in range(0, len(profiles), size)]
 
