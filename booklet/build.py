@@ -161,3 +161,13 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
         write_atomically(target, pdf)
         made.append(Handout(target, profile, rendered.page_count))
     return tuple(made)
+
+
+def build_html(root: Path, only=(), exclude=(), output: Path | None = None, library: Library | None = None):
+    """The HTML edition: dist/html/ (or dist/html-<sel>/), or `output` as the folder."""
+    from .web import write_html_edition
+    library = library or load(root)
+    booklet = prepare(library, only, exclude)
+    folder = Path(output) if output else library.root / library.config.output / (
+        f"html-{booklet.selection}" if booklet.selection else "html")
+    return write_html_edition(booklet, library.root, folder)

@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .build import CACHE, IMPOSITIONS, last_pages, load
 from .build import build as build_booklet
+from .build import build_html
 from .build import handouts as build_handouts
 from .errors import BookletError
 from .library import load_library
@@ -195,16 +196,18 @@ def _read_selection(project: Path, only, exclude) -> Library:
 @click.option("--bleed", callback=_bleed, metavar="MM", help="Print backgrounds this far past the trim edge, for a print shop (e.g. 3mm).")
 @click.option("--marks", type=click.Choice(MARKS), help="Draw crop or cross marks outside the trimmed page, for a print shop.")
 @click.option("--impose", type=click.Choice(IMPOSITIONS), help="saddle: A5 pages two-up on A4 sheets, to print duplex, fold and staple.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: dist/booklet.pdf, or dist/booklet-<sel>.pdf for a subset).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the PDF (default: dist/booklet.pdf, or dist/booklet-<sel>.pdf for a subset); with --format html, the folder.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per available core).")
 @click.option("--single-pass", is_flag=True, help="Render the whole booklet as one document, without parts or cache (slower; the reference the fast build is checked against).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .booklet-cache/.")
+@click.option("--format", "output_format", type=click.Choice(("pdf", "html")), default="pdf", show_default=True,
+              help="html: the HTML edition in dist/html/ (index page with contents and index, one page per profession).")
 @click.option("--watch", "-w", is_flag=True, help="Build, then build again whenever a profile, booklet.yaml, a layout or a font changes; Ctrl-C stops.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print each profession's pages.")
 @user_errors
 def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, marks, impose, output, jobs, single_pass,
-          no_cache, watch, quiet, verbose):
+          no_cache, output_format, watch, quiet, verbose):
     """Build the PDF booklet.
 
     \b
@@ -220,6 +223,14 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
                            pdf_variant=pdf_variant.lower() if pdf_variant else None)
     settings = dict(paper=paper, output=output, options=options, impose=impose, single_pass=single_pass,
                     jobs=jobs, cache=not no_cache)
+    if output_format == "pdf" and output is not None and output.is_dir():
+        raise click.BadParameter(f"\"{output}\" is a folder; give the PDF's file name.", param_hint="-o/--output")
+    if output_format == "html":
+        library = _read_selection(project, only, exclude)
+        edition = build_html(project, only, exclude, output, library=library)
+        if not quiet:
+            click.echo(f"{edition.pages} pages -> {edition.folder / 'index.html'}")
+        return
     if watch:
         _watch(project, only, exclude, settings, quiet, verbose)
         return
