@@ -1,9 +1,12 @@
 """The library API: read a booklet folder, select, lay out, render, check, write."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
 from .postprocess import finish, finish_handout
+from .limits import Workers
 from .parts import PartCache, render_parts
 from .select import make_booklet, select_profiles
 
@@ -71,6 +75,35 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     in `.booklet-cache/`; `single_pass` renders the whole booklet as one document, as does a
     tagged PDF variant (a structure tree cannot be stitched together from parts)."""
     library = library or load(root)
+    with build_lock(library.root):
+        return _build(library, only, exclude, paper, output, options, impose, single_pass, jobs, cache, progress)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path):
+    """One build at a time per booklet folder: a second one is refused with a message rather
+    than racing the first for the same output."""
+    handle = None
+    try:
+        (root / CACHE).mkdir(exist_ok=True)
+        handle = open(root / CACHE / "build.lock", "a+b")
+    except OSError:
+        pass  # a read-only folder: nothing can be written there anyway, and the write will say so
+    if handle is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise BookletError(root, None, "another build of this booklet is running; wait for it to finish, then build again.") from None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            handle.close()  # closing releases the lock
+
+
+def _build(library: Library, only, exclude, paper, output, options: PrintOptions, impose, single_pass: bool,
+           jobs, cache: bool, progress) -> BuildResult:
     if impose is not None:
         _check_imposable(library, paper, options, impose)
         paper = "A5"
@@ -82,9 +115,8 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
         if in_parts:
             return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder,
                                 progress=progress)
-        from .render import render_pdf  # WeasyPrint loads only when something is rendered
-        return render_pdf(render_html(booklet, library.root, options=options), library.root,
-                          pdf_variant=options.pdf_variant)
+        return render_isolated(render_html(booklet, library.root, options=options), library.root,
+                               options.pdf_variant)
 
     rendered = render(options)
     if impose == "saddle" and rendered.page_count % 4:
@@ -136,6 +168,17 @@ def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[b
     return pdf, page_of
 
 
+def render_isolated(html: str, root: Path, pdf_variant: str | None = None):
+    """One document rendered in a worker process, within the render limits."""
+    with Workers(1) as worker:
+        return worker.submit(_render_one, html, root, pdf_variant).result()
+
+
+def _render_one(html: str, root: Path, pdf_variant: str | None):
+    from .render import render_pdf  # WeasyPrint loads only where something is rendered
+    return render_pdf(html, root, pdf_variant=pdf_variant)
+
+
 def _check_imposable(library: Library, paper: str | None, options: PrintOptions, impose: str) -> None:
     if impose not in IMPOSITIONS:
         raise BookletError(None, None, f"unknown imposition \"{impose}\"; booklet knows {', '.join(IMPOSITIONS)}.")
@@ -152,10 +195,11 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
     booklet = prepare(library, only, exclude, paper)
     folder = Path(output) if output else library.root / library.config.output / "handouts"
     made = []
-    from .render import render_pdf
-    for profile in booklet.profiles:
-        html = render_handout_html(booklet, profile, library.root, options=options)
-        rendered = render_pdf(html, library.root, pdf_variant=options.pdf_variant)
+    with Workers(min(len(booklet.profiles), os.cpu_count() or 1)) as workers:
+        renders = [workers.submit(_render_one, render_handout_html(booklet, profile, library.root, options=options),
+                                  library.root, options.pdf_variant) for profile in booklet.profiles]
+    for profile, future in zip(booklet.profiles, renders):
+        rendered = future.result()
         pdf = finish_handout(booklet, profile, rendered, options)
         target = folder / profile.field / f"{profile.slug}{'-' + options.suffix if options.suffix else ''}.pdf"
         write_atomically(target, pdf)

@@ -39,6 +39,10 @@ def user_errors(command):
         except BookletError as exc:
             click.echo(str(exc.problem), err=True)
             raise SystemExit(1) from None
+        except KeyboardInterrupt:
+            # Outputs are renamed into place only when complete: nothing half-written remains.
+            click.echo("Interrupted; the previous output is unchanged.", err=True)
+            raise SystemExit(130) from None
     return wrapper
 
 

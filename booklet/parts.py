@@ -17,13 +17,13 @@ import os
 from importlib import metadata
 import re
 import warnings as warnings_module
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
 from . import __version__
+from .limits import Workers
 from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
@@ -81,7 +81,7 @@ def _extract(pdf, first: int, stop: int, destinations, outline, rendered) -> Ren
     kept_outline = tuple((depth, title, [d[0] - first, *d[1:]]) for depth, title, d in outline if d[0] in inside)
     anchors = {name: page - 1 - first for name, page in rendered.anchor_pages.items() if page - 1 in inside}
     buffer = io.BytesIO()
-    out.save(buffer)
+    out.save(buffer, deterministic_id=True)
     return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
                         rendered.fonts, rendered.warnings)
 
@@ -233,7 +233,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             page += pages[profile.key]
         return page_of | {"index": page, "contents": contents_page}
 
-    with ProcessPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+    with Workers(workers) as pool:
         jobs_ = _Jobs(pool, cache, key_of, root)
 
         def front_and_index(page_of):
@@ -358,9 +358,15 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
                 out.pages.extend(pdf.pages)
         total = len(out.pages)
         stamp_pages = [page for pdf in stamps for page in pdf.pages]
-        # No folio on the covers.
+        # No folio on the covers. Not add_overlay: it names its XObjects at random, and two
+        # builds of the same folder must give the same bytes.
         for number in range(1, total - 1):
-            out.pages[number].add_overlay(stamp_pages[number])
+            page = out.pages[number]
+            form = out.copy_foreign(stamp_pages[number].as_form_xobject())
+            # One name per page: WeasyPrint's pages may share one resource dictionary.
+            name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/BookletFolio{number + 1}"))
+            page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(out, b"Q\nq " + bytes(str(name), "ascii") + b" Do Q\n"))
 
         offsets, offset = [], 0
         for part in ordered:
@@ -394,7 +400,7 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
             fonts.update(part.fonts)
         _share_fonts(out, {name: font_files.get(sha) for name, sha in fonts.items()})
         buffer = io.BytesIO()
-        out.save(buffer)
+        out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
     finally:
         for pdf in opened + stamps:
@@ -537,19 +543,3 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
-
-
-class _Inline:
-    """A stand-in for a process pool that runs each job at once, in this process."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, function, *args):
-        from concurrent.futures import Future
-        future = Future()
-        future.set_result(function(*args))
-        return future

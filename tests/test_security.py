@@ -118,10 +118,10 @@ def test_a_very_long_word_wraps_inside_the_margins(mini):
         assert float(x_max) <= page_width - 30
 
 
-def _build_in_subprocess(folder: Path, output: Path, env_extra: dict) -> bytes:
+def _build_in_subprocess(folder: Path, output: Path, env_extra: dict, *extra: str) -> bytes:
     import os
     env = {**os.environ, **env_extra}
-    subprocess.run([sys.executable, "-m", "booklet", "build", "--project", str(folder), "-o", str(output)],
+    subprocess.run([sys.executable, "-m", "booklet", "build", "--project", str(folder), "-o", str(output), *extra],
                    check=True, capture_output=True, env=env)
     return output.read_bytes()
 
@@ -129,9 +129,14 @@ def _build_in_subprocess(folder: Path, output: Path, env_extra: dict) -> bytes:
 @pytest.mark.parametrize("env", [{}, {"SOURCE_DATE_EPOCH": "1767225600"}], ids=["plain", "source-date-epoch"])
 def test_two_builds_give_the_same_bytes(mini, tmp_path, env):
     (mini / "booklet.yaml").write_text("title: Sama\n", encoding="utf-8")
-    first = _build_in_subprocess(mini, tmp_path / "a.pdf", env)
-    second = _build_in_subprocess(mini, tmp_path / "b.pdf", env)
-    assert first == second
+    # Rendered afresh each time (no cache), by the fast build with one and two workers, and
+    # from the cache: all the same bytes.
+    first = _build_in_subprocess(mini, tmp_path / "a.pdf", env, "--no-cache")
+    second = _build_in_subprocess(mini, tmp_path / "b.pdf", env, "--no-cache", "--jobs", "1")
+    cached = _build_in_subprocess(mini, tmp_path / "c.pdf", env)
+    assert first == second == cached
+    single = _build_in_subprocess(mini, tmp_path / "d.pdf", env, "--single-pass")
+    assert single == _build_in_subprocess(mini, tmp_path / "e.pdf", env, "--single-pass")
     if env:
         assert "1 Januari 2026" in " ".join(pdf_pages_text(tmp_path / "a.pdf"))
 

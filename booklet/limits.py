@@ -1,0 +1,66 @@
+"""Renders run in worker processes with a memory and a time limit: WeasyPrint can loop or eat
+memory on pathological CSS, and a counselor should get a sentence, not a frozen machine."""
+from __future__ import annotations
+
+import os
+import resource
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from .errors import BookletError
+
+# Per render (one document): generous for any real booklet, small enough to stop a runaway.
+# The environment variables exist for tests and for schools with unusual machines.
+MEMORY_MB = int(os.environ.get("BOOKLET_RENDER_MEMORY_MB", "4096"))
+SECONDS = float(os.environ.get("BOOKLET_RENDER_SECONDS", "600"))
+
+
+class RenderTimeout(Exception):
+    pass
+
+
+def _limit_worker(memory_mb: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+
+
+def _on_alarm(signum, frame):
+    raise RenderTimeout()
+
+
+def run_limited(function, *args, seconds: float | None = None):
+    """Call `function` (in a worker) with the per-render time limit; a render that runs out of
+    time or memory becomes a BookletError."""
+    seconds = SECONDS if seconds is None else seconds
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args)
+    except RenderTimeout:
+        raise BookletError(Path("layouts"), None, f"rendering took longer than {seconds:g} s and was stopped; a layout or a very unusual profile may make WeasyPrint loop.") from None
+    except MemoryError:
+        raise BookletError(Path("layouts"), None, f"rendering needed more than {MEMORY_MB} MB of memory and was stopped; a layout or a very unusual profile may be the cause.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Workers:
+    """A process pool whose workers carry the memory limit; a worker that dies (the kernel
+    refusing memory inside a C library) is reported as a user-facing error too."""
+
+    def __init__(self, count: int):
+        self.pool = ProcessPoolExecutor(count, initializer=_limit_worker, initargs=(MEMORY_MB,))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if isinstance(exc, BrokenProcessPool):
+            raise BookletError(Path("layouts"), None, f"a rendering process stopped abruptly (most likely it needed more than {MEMORY_MB} MB of memory); the PDF was not written.") from None
+        return False
+
+    def submit(self, function, *args):
+        return self.pool.submit(run_limited, function, *args)

@@ -1,0 +1,120 @@
+"""Nothing lost: interrupted, failing, limited and concurrent builds leave the previous PDF."""
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pikepdf
+import pytest
+
+from booklet import build
+from booklet.errors import BookletError
+
+from .conftest import ROOT, assert_sound_pdf
+
+
+def command(folder, *extra):
+    return [sys.executable, "-m", "booklet", "build", "-p", str(folder), *extra]
+
+
+def environment(**extra):
+    return dict(os.environ, PYTHONPATH=str(ROOT), **extra)
+
+
+def leftovers(folder):
+    return sorted(p.name for p in (folder / "dist").iterdir() if p.name != "booklet.pdf")
+
+
+@pytest.fixture
+def built(mini):
+    """The mini folder with a good PDF from an earlier build, and no cache to speed the next."""
+    result = build(mini, cache=False)
+    return mini, result.path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory):
+    """A booklet of 30 professions, big enough that a build takes a few seconds."""
+    from bench.corpus import write_corpus
+    folder = tmp_path_factory.mktemp("larger") / "booklet"
+    write_corpus(30, folder)
+    return folder
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_a_build_stopped_midway_leaves_the_previous_pdf(larger, how):
+    mini = larger
+    before = build(mini, cache=False, jobs=2).path.read_bytes()
+    process = subprocess.Popen(command(mini, "--no-cache", "--jobs", "1"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=environment(), start_new_session=True)
+    time.sleep(2.0)  # rendering: the interpreter and WeasyPrint are loaded, the PDF not yet written
+    assert process.poll() is None
+    os.killpg(process.pid, how)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert (mini / "dist" / "booklet.pdf").read_bytes() == before
+    assert leftovers(mini) == []
+    if how == signal.SIGINT:
+        assert "Traceback" not in err and "Interrupted; the previous output is unchanged." in err
+
+
+def test_render_time_limit(built):
+    mini, before = built
+    run = subprocess.run(command(mini, "--no-cache"), capture_output=True, text=True,
+                         env=environment(BOOKLET_RENDER_SECONDS="0.05"))
+    assert run.returncode == 1
+    assert "rendering took longer than 0.05 s and was stopped" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert (mini / "dist" / "booklet.pdf").read_bytes() == before
+
+
+def test_render_memory_limit(built):
+    mini, before = built
+    run = subprocess.run(command(mini, "--no-cache"), capture_output=True, text=True,
+                         env=environment(BOOKLET_RENDER_MEMORY_MB="120"))
+    assert run.returncode == 1
+    assert "120 MB" in run.stderr and "Traceback" not in run.stderr
+    assert (mini / "dist" / "booklet.pdf").read_bytes() == before
+
+
+@pytest.mark.parametrize("code, where", [(errno.EACCES, "os.replace"), (errno.ENOSPC, "os.fsync"),
+                                         (errno.EROFS, "tempfile.mkstemp")])
+def test_write_errors_are_clear_and_keep_the_previous_pdf(built, monkeypatch, code, where):
+    mini, before = built
+    module, name = where.split(".")
+    original = getattr(__import__(module), name)
+
+    def failing(*args, **kwargs):
+        if module == "tempfile" or "booklet.pdf" in str(args[0] if args else "") or name == "fsync":
+            raise OSError(code, os.strerror(code))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(f"{module}.{name}", failing)
+    with pytest.raises(BookletError) as caught:
+        build(mini, cache=False)
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert "booklet.pdf" in message and os.strerror(code) in message
+    assert (mini / "dist" / "booklet.pdf").read_bytes() == before
+    assert leftovers(mini) == []
+
+
+def test_two_builds_at_once(built):
+    mini, _ = built
+    runs = [subprocess.Popen(command(mini), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=environment()) for _ in range(2)]
+    results = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    for code, err in results:
+        assert code == 0 or (code == 1 and "another build of this booklet is running" in err), err
+    assert any(code == 0 for code, _ in results)
+    pdf = mini / "dist" / "booklet.pdf"
+    assert_sound_pdf(pdf)
+    with pikepdf.open(pdf) as opened:
+        assert len(opened.pages) == 12
+    assert leftovers(mini) == []
+    # The cache the two shared is sound: a build from it equals one without it.
+    assert build(mini).path.read_bytes() == build(mini, cache=False).path.read_bytes()
