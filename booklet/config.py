@@ -6,13 +6,14 @@ from pathlib import Path
 import yaml
 
 from .errors import BookletError
+from .images import load_logo
 from .model import Config
 
 MAX_CONFIG_BYTES = 64_000
 MAX_DEPTH = 8
 PAPERS = ("A4", "A5", "F4")
 LANGUAGES = ("id", "en")
-KEYS = ("title", "subtitle", "organization", "edition", "paper", "language", "fields", "major_aliases", "output")
+KEYS = ("title", "subtitle", "organization", "edition", "paper", "language", "fields", "major_aliases", "output", "logo")
 
 
 class _StrictLoader(yaml.BaseLoader):
@@ -119,7 +120,12 @@ def load_config(root: Path) -> Config:
             isinstance(v, list) and all(isinstance(i, str) for i in v) for v in aliases.values()):
         raise BookletError(path, lines.get("major_aliases"), "\"major_aliases\" in booklet.yaml should map a major's name to a list of other spellings, e.g. \"Kebijakan Publik: [Public Policy]\".")
 
+    logo = None
+    if "logo" in raw:
+        logo = load_logo(root, _string(path, "logo", raw["logo"], lines["logo"]), path, lines["logo"])
+
     return Config(
+        logo=logo,
         title=values.get("title", Config.title),
         subtitle=values.get("subtitle", ""),
         organization=values.get("organization", ""),

@@ -67,6 +67,7 @@ class Config:
     field_titles: tuple[tuple[str, str], ...] = ()
     major_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     output: str = "dist"
+    logo: object = None  # an images.Logo, checked when booklet.yaml is read
 
 
 @dataclass(frozen=True)

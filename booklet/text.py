@@ -10,7 +10,7 @@ from .errors import BookletError, Problem, warning
 # Limits that keep a single broken or hostile file from exhausting memory or time.
 # They are documented in docs/format.md.
 MAX_FILE_BYTES = 1_000_000
-MAX_LINE_CHARS = 10_000
+MAX_LINE_CHARS = 50_000
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -179,3 +179,26 @@ def test_decoder_returns_text_or_a_user_error(data):
         parse(text)
     except BookletError as exc:
         assert exc.sentence
+
+
+_CHUNKS = st.sampled_from([
+    "Perawat\n\n\u00a0Profil Profesi\n\nKalimat satu.\n\n".encode(), b"Jurusan Kuliah yang Mendukung\n\nHukum\n",
+    b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"\x93kutip\x94", b"\r", b"\xe2\x80\xae",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.lists(_CHUNKS, max_size=12).map(b"".join),
+    # Strings with lone surrogates, written out as the bytes a careless program would write.
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xFFFF)).map(lambda t: t.encode("utf-8", "surrogatepass")),
+))
+def test_reader_on_bytes_with_surrogates_gives_a_profile_or_a_user_error(data):
+    """Bytes hypothesis does not make by itself: encoded surrogates, BOMs, NULs, Windows quotes."""
+    try:
+        text, _ = decode(data, Path("b.txt"))
+        profile, _ = parse(text, "b.txt")
+    except BookletError as exc:
+        assert exc.sentence and exc.path == Path("b.txt")
+    else:
+        assert profile.title and not any(0xD800 <= ord(c) <= 0xDFFF for c in profile.title)

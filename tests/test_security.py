@@ -108,7 +108,7 @@ def test_symlinked_profile_is_an_error(mini, tmp_path):
 
 def test_a_very_long_word_wraps_inside_the_margins(mini):
     path = mini / PERAWAT
-    path.write_text(path.read_text(encoding="utf-8").replace("Puskesmas", "Puskesmas" + "a" * 3000), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("Puskesmas", "Puskesmas" + "a" * 10000), encoding="utf-8")
     result = build(mini, only=["perawat"])
     assert result.warnings == ()
     bbox = subprocess.run(["pdftotext", "-bbox", str(result.path), "-"], capture_output=True, text=True, check=True).stdout
