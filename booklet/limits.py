@@ -57,7 +57,14 @@ class Workers:
         return self
 
     def __exit__(self, kind, exc, tb):
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if exc is None:
+            self.pool.shutdown(wait=True)
+            return False
+        # A build that stopped (an error, Ctrl-C) needs no more rendering: end the workers now
+        # rather than wait for them (waiting on a pool after KeyboardInterrupt can hang).
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
             raise BookletError(Path("layouts"), None, f"a rendering process stopped abruptly (most likely it needed more than {MEMORY_MB} MB of memory); the PDF was not written.") from None
         return False

@@ -179,6 +179,8 @@ class PartCache:
 def assets_digest(root: Path, options: PrintOptions) -> str:
     """Everything besides a part's HTML that changes how it renders."""
     # The installed version, read without importing WeasyPrint (which takes half a second).
+    # Notes pages before the back cover show in the HTML of the part they are in; leave them out.
+    options = dataclasses.replace(options, notes_before_back=0)
     digest = hashlib.sha256(f"{__version__} {metadata.version('weasyprint')} {options!r}".encode())
     folders = [*layout_dirs(root), Path(root) / "fonts", builtin("fonts"), LABELS]
     for folder in folders:

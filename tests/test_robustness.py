@@ -38,10 +38,10 @@ def built(mini):
 
 @pytest.fixture(scope="module")
 def larger(tmp_path_factory):
-    """A booklet of 30 professions, big enough that a build takes a few seconds."""
+    """A booklet of 60 professions, big enough that a build on one worker takes several seconds."""
     from bench.corpus import write_corpus
     folder = tmp_path_factory.mktemp("larger") / "booklet"
-    write_corpus(30, folder)
+    write_corpus(60, folder)
     return folder
 
 
