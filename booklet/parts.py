@@ -213,7 +213,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
 
     # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
-    whole_key = key_of("\0".join([measure_html, *profession_html.values()]))
+    whole_key = key_of("\0".join([repr(options), measure_html, *profession_html.values()]))
     whole = cache.get_blob(whole_key)
     if whole is not None:
         meta, pdf = whole
