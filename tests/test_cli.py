@@ -87,3 +87,26 @@ def test_windows_1252_file_builds_with_a_warning(mini):
     assert result.exit_code == 0
     # The first byte UTF-8 cannot read is the non-breaking space before the heading on line 3.
     assert f"{path}:3: warning: the file is not UTF-8; it was read as Windows-1252" in result.output
+
+
+def test_a_ten_megabyte_profile_is_refused(mini):
+    (mini / "source" / "politik" / "besar.txt").write_bytes(b"Judul\n\n" + b"kata " * 2_000_000)
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    assert "besar.txt: error: the file is 10,000,007 bytes; a profile may be at most 1,000,000 bytes." in result.output
+
+
+def test_an_unreadable_profile_is_a_located_error(mini, monkeypatch):
+    from pathlib import Path
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "perawat.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    assert "perawat.txt: error: the file cannot be read (permission denied)." in result.output
+    assert "Traceback" not in result.output
