@@ -104,6 +104,11 @@ def test_english_labels(mini):
     assert "Am I suited to work as" in text or "Apa saya cocok" not in text
 
 
+def default_sigint():
+    # A test run started in the background inherits an ignored SIGINT; Ctrl-C is what we test.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for(condition, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -118,7 +123,8 @@ def test_watch_rebuilds_on_save_survives_a_broken_file_and_stops_on_ctrl_c(mini)
     pdf = mini / "dist" / "booklet.pdf"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen([sys.executable, "-m", "booklet", "build", "--watch", "-p", str(mini)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=default_sigint)
     try:
         assert wait_for(pdf.is_file)
         assert wait_for(lambda: True, 1.5)

@@ -36,6 +36,11 @@ def built(mini):
     return mini, result.path.read_bytes()
 
 
+def default_sigint():
+    # A test run started in the background inherits an ignored SIGINT; Ctrl-C is what we test.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def larger(tmp_path_factory):
     """A booklet of 60 professions, big enough that a build on one worker takes several seconds."""
@@ -50,7 +55,8 @@ def test_a_build_stopped_midway_leaves_the_previous_pdf(larger, how):
     mini = larger
     before = build(mini, cache=False, jobs=2).path.read_bytes()
     process = subprocess.Popen(command(mini, "--no-cache", "--jobs", "1"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=environment(), start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, env=environment(), start_new_session=True,
+                               preexec_fn=default_sigint)
     time.sleep(2.0)  # rendering: the interpreter and WeasyPrint are loaded, the PDF not yet written
     assert process.poll() is None
     os.killpg(process.pid, how)
