@@ -2,6 +2,7 @@
 memory on pathological CSS, and a counselor should get a sentence, not a frozen machine."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import signal
@@ -51,7 +52,10 @@ class Workers:
     refusing memory inside a C library) is reported as a user-facing error too."""
 
     def __init__(self, count: int):
-        self.pool = ProcessPoolExecutor(count, initializer=_limit_worker, initargs=(MEMORY_MB,))
+        # forkserver, not fork: a forked worker would carry (and count in its RSS) a copy of
+        # everything the parent has loaded; these start small and load only what rendering needs.
+        self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_limit_worker, initargs=(MEMORY_MB,))
 
     def __enter__(self):
         return self

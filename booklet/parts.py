@@ -527,7 +527,7 @@ def _subset(path: Path, glyphs: set[int]) -> bytes:
     return out.getvalue()
 
 
-MAX_BATCH = 16  # professions per document: a worker's memory grows with its document
+MAX_BATCH = 8  # professions per document: a worker's memory grows with its document
 
 
 def _batches(profiles, workers: int) -> list[list]:
