@@ -95,11 +95,18 @@ def build_lock(root: Path):
         except OSError:
             handle.close()
             raise BookletError(root, None, "another build of this booklet is running; wait for it to finish, then build again.") from None
+        _held_locks.add(handle)
     try:
         yield
     finally:
         if handle is not None:
+            _held_locks.discard(handle)
             handle.close()  # closing releases the lock
+
+
+# Forked render workers would otherwise share the lock and keep it after the build ends.
+_held_locks: set = set()
+os.register_at_fork(after_in_child=lambda: [_held_locks.pop().close() for _ in range(len(_held_locks))])
 
 
 def _build(library: Library, only, exclude, paper, output, options: PrintOptions, impose, single_pass: bool,

@@ -52,9 +52,9 @@ class Workers:
     refusing memory inside a C library) is reported as a user-facing error too."""
 
     def __init__(self, count: int):
-        # forkserver, not fork: a forked worker would carry (and count in its RSS) a copy of
-        # everything the parent has loaded; these start small and load only what rendering needs.
-        self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("forkserver"),
+        # fork, not forkserver or spawn: those re-import the caller's main module in every
+        # worker, which breaks a plain script that calls booklet.build() at its top level.
+        self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_limit_worker, initargs=(MEMORY_MB,))
 
     def __enter__(self):
@@ -66,8 +66,12 @@ class Workers:
             return False
         # A build that stopped (an error, Ctrl-C) needs no more rendering: end the workers now
         # rather than wait for them (waiting on a pool after KeyboardInterrupt can hang).
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        for process in processes:
             process.kill()
+        # Wait for them to die: a forked worker holds the parent's open files, the build lock too.
+        for process in processes:
+            process.join()
         self.pool.shutdown(wait=False, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
             raise BookletError(Path("layouts"), None, f"a rendering process stopped abruptly (most likely it needed more than {MEMORY_MB} MB of memory); the PDF was not written.") from None
@@ -75,3 +79,23 @@ class Workers:
 
     def submit(self, function, *args):
         return self.pool.submit(run_limited, function, *args)
+
+    def warm_up(self, count: int) -> None:
+        """Start the workers now and have them load WeasyPrint, while the caller still works
+        out what there is to render."""
+        for _ in range(count):
+            self.pool.submit(_load_renderer)
+
+    def abandon(self) -> None:
+        """Nothing to render after all: end the workers without waiting for them."""
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.kill()
+        # Wait for them to die: a forked worker holds the parent's open files, the build lock too.
+        for process in processes:
+            process.join()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _load_renderer() -> None:
+    from . import render  # noqa: F401  (imports WeasyPrint, half a second)

@@ -205,6 +205,10 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     def key_of(html: str) -> str:
         return hashlib.sha256((assets + html).encode()).hexdigest()[:40]
 
+    # Workers start loading WeasyPrint now, while the parts' HTML and cache keys are worked out.
+    workers = max(1, jobs or _cores())
+    pool = Workers(workers)
+    pool.warm_up(workers)
     profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
                        for p in profiles}
     dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
@@ -216,6 +220,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     whole_key = key_of("\0".join([repr(options), measure_html, *profession_html.values()]))
     whole = cache.get_blob(whole_key)
     if whole is not None:
+        pool.abandon()
         meta, pdf = whole
         return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
 
@@ -226,7 +231,6 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
     front_measure = cache.get(key_of(measure_html))
     missing = [p for p in profiles if parts[p.key] is None]
-    workers = max(1, min(jobs or _cores(), len(missing) + 2))
 
     def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:
         page_of, page = {}, front_pages + 1
@@ -235,7 +239,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             page += pages[profile.key]
         return page_of | {"index": page, "contents": contents_page}
 
-    with Workers(workers) as pool:
+    with pool:
         jobs_ = _Jobs(pool, cache, key_of, root)
 
         def front_and_index(page_of):
@@ -291,7 +295,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
 
     ordered = [front, *(parts[p.key] for p in profiles), index]
     warnings = tuple(w for part in ordered for w in part.warnings)
-    rendered = _assemble(ordered, folios, warnings, _font_files(root))
+    rendered = _assemble(ordered, folios, warnings, _font_files(root), cache)
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
         cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
@@ -346,7 +350,8 @@ def _font_files(root: Path) -> dict[str, Path]:
     return found
 
 
-def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings, font_files: dict) -> Rendered:
+def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings, font_files: dict,
+              cache: PartCache) -> Rendered:
     """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
     opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
     stamps = [pikepdf.open(io.BytesIO(part.pdf)) for part in folios]
@@ -400,7 +405,7 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
         fonts = {}
         for part in (*ordered, *folios):
             fonts.update(part.fonts)
-        _share_fonts(out, {name: font_files.get(sha) for name, sha in fonts.items()})
+        _share_fonts(out, {name: font_files.get(sha) for name, sha in fonts.items()}, cache)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
@@ -413,7 +418,7 @@ def _dest_array(out: pikepdf.Pdf, first: int, dest: list) -> pikepdf.Array:
     return pikepdf.Array([out.pages[first + dest[0]].obj, *(_pdf_value(v) for v in dest[1:])])
 
 
-def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None]) -> None:
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None], cache: PartCache) -> None:
     """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
     keeps them). Replace them with one font per face, as a single pass makes: the union of the
     glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
@@ -437,7 +442,12 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None]) -> None:
         descendant = shared.DescendantFonts[0]
         descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])
         shared.ToUnicode = pikepdf.Stream(pdf, _cmap(unicode))
-        data = _subset(path, set(widths))
+        # Subsetting takes a tenth of a second a face; the same glyphs give the same subset.
+        subset_key = hashlib.sha256(f"subset {hashlib.sha256(path.read_bytes()).hexdigest()} {sorted(widths)}".encode()).hexdigest()[:40]
+        found = cache.get_blob(subset_key)
+        data = found[1] if found else _subset(path, set(widths))
+        if not found:
+            cache.put_blob(subset_key, {}, data)
         font_file = pikepdf.Stream(pdf, data)
         font_file.Length1 = len(data)
         descendant.FontDescriptor.FontFile2 = font_file
