@@ -9,9 +9,12 @@ The result is the same PDF the single pass makes: same pages, text, links and bo
 """
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import hashlib
+import heapq
 import io
+import itertools
 import json
 import os
 from importlib import metadata
@@ -240,28 +243,35 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         return page_of | {"index": page, "contents": contents_page}
 
     with pool:
-        jobs_ = _Jobs(pool, cache, key_of, root)
+        queue = _Queue(pool, workers)
+        jobs_ = _Jobs(queue, cache, key_of, root)
 
         def front_and_index(page_of):
-            return (jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout)),
-                    jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout)))
+            return (jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout), URGENT),
+                    jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout), URGENT))
 
-        guessed = None
-        if front_measure is None and "front" in hint:
-            pages = {p.key: parts[p.key].pages if parts[p.key] else hint["pages"].get(p.key, 2) for p in profiles}
-            guessed = numbers(hint["front"], pages, hint["contents"])
-            speculative = front_and_index(guessed)
-        elif front_measure is None:
-            front_measure = jobs_.part(measure_html)
+        if front_measure is None and "front" not in hint:
+            front_measure = jobs_.part(measure_html, URGENT)
         # Folio pages come in fixed chunks that depend on nothing else: render what is likely needed now.
         estimate = hint.get("total") or (front_measure.pages if isinstance(front_measure, RenderedPart) else 3) + 2 * len(profiles) + 4
-        folios = [jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options))
+        folios = [jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options), SOON)
                   for first in range(1, estimate + 1, FOLIO_CHUNK)]
-        for batch in _batches(missing, workers):
+        for order, batch in enumerate(_batches(missing, workers)):
             html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
-            future = pool.submit(_render, html, root, None, tuple(p.anchor for p in batch))
-            for profile, part in zip(batch, _Later(future, len(batch))):
+            task = queue.submit(LATER + order, _render, html, root, None, tuple(p.anchor for p in batch))
+            for profile, part in zip(batch, _Later(task, len(batch))):
                 parts[profile.key] = part
+        # The contents and index render alongside the professions, on a guess of the pages each
+        # profession takes: what the last build saw, else a spread. A wrong guess is redone below.
+        if "front" in hint:
+            front_guess, contents_guess = hint["front"], hint["contents"]
+        else:
+            front_measure = jobs_.result(front_measure)
+            front_guess, contents_guess = front_measure.pages, front_measure.anchors["daftar-isi"] + 1
+        pages = {p.key: parts[p.key].pages if isinstance(parts[p.key], RenderedPart) else hint.get("pages", {}).get(p.key, 2)
+                 for p in profiles}
+        guessed = numbers(front_guess, pages, contents_guess)
+        speculative = front_and_index(guessed)
         for done, profile in enumerate(missing, start=1):
             part = parts[profile.key]
             parts[profile.key] = part = part.get() if isinstance(part, _Later.Item) else part
@@ -270,17 +280,12 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
                 progress(done, len(missing), profile)
         pages = {p.key: parts[p.key].pages for p in profiles}
 
-        if guessed is not None:
-            front, index = (jobs_.result(job) for job in speculative)
-            front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
-        else:
-            front_measure = jobs_.result(front_measure)
-            front_pages, contents_page = front_measure.pages, front_measure.anchors["daftar-isi"] + 1
-            front = index = None
+        front, index = (jobs_.result(job) for job in speculative)
+        front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
         # Until the numbers printed are the numbers that came out (a guess can be wrong).
         for _ in range(4):
             page_of = numbers(front_pages, pages, contents_page)
-            if page_of != guessed or front is None:
+            if page_of != guessed:
                 front, index = (jobs_.result(job) for job in front_and_index(page_of))
                 guessed = page_of
             if front.pages == front_pages and front.anchors["daftar-isi"] + 1 == contents_page:
@@ -290,7 +295,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             raise RuntimeError("the front matter does not settle on a length")
         total = page_of["index"] + index.pages - 1
         while len(folios) * FOLIO_CHUNK < total:
-            folios.append(jobs_.part(render_folios_html(booklet, root, len(folios) * FOLIO_CHUNK + 1, FOLIO_CHUNK, options)))
+            folios.append(jobs_.part(render_folios_html(booklet, root, len(folios) * FOLIO_CHUNK + 1, FOLIO_CHUNK, options), URGENT))
         folios = [jobs_.result(job) for job in folios]
 
     ordered = [front, *(parts[p.key] for p in profiles), index]
@@ -306,12 +311,12 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
 class _Jobs:
     """Single-document parts, from the cache or rendered in the pool, cached once done."""
 
-    def __init__(self, pool, cache: PartCache, key_of, root: Path):
-        self.pool, self.cache, self.key_of, self.root = pool, cache, key_of, root
+    def __init__(self, queue: "_Queue", cache: PartCache, key_of, root: Path):
+        self.queue, self.cache, self.key_of, self.root = queue, cache, key_of, root
 
-    def part(self, html: str):
+    def part(self, html: str, priority: int):
         key = self.key_of(html)
-        return self.cache.get(key) or (key, self.pool.submit(_render, html, self.root))
+        return self.cache.get(key) or (key, self.queue.submit(priority, _render, html, self.root))
 
     def result(self, job) -> RenderedPart:
         if isinstance(job, RenderedPart):
@@ -322,18 +327,61 @@ class _Jobs:
         return part
 
 
+URGENT, SOON, LATER = 0, 1, 2  # queue priorities: lower goes first
+
+
+class _Queue:
+    """Work for the pool in priority order. Only as many tasks as there are workers are handed
+    to the pool at a time, so urgent work (the contents and index, once their numbers can be
+    guessed) starts next rather than behind every profession. Driven by whoever waits."""
+
+    class Task:
+        def __init__(self, queue: "_Queue"):
+            self.queue, self.future = queue, None
+
+        def result(self):
+            while self.future is None or not self.future.done():
+                self.queue.pump()
+            return self.future.result()
+
+    def __init__(self, pool, slots: int):
+        self.pool, self.slots = pool, slots
+        self.waiting: list = []  # heap of (priority, order, task, function, args)
+        self.running: set = set()
+        self.order = itertools.count()
+
+    def submit(self, priority: int, function, *args) -> "_Queue.Task":
+        task = self.Task(self)
+        heapq.heappush(self.waiting, (priority, next(self.order), task, function, args))
+        self._fill()
+        return task
+
+    def _fill(self) -> None:
+        self.running = {future for future in self.running if not future.done()}
+        while self.waiting and len(self.running) < self.slots:
+            _, _, task, function, args = heapq.heappop(self.waiting)
+            task.future = self.pool.submit(function, *args)
+            self.running.add(task.future)
+
+    def pump(self) -> None:
+        """Wait for a running task to finish and hand the pool the next one."""
+        if self.running:
+            concurrent.futures.wait(self.running, return_when=concurrent.futures.FIRST_COMPLETED)
+        self._fill()
+
+
 class _Later:
     """The parts of a batch still rendering, one item per profession."""
 
     class Item:
-        def __init__(self, future, index):
-            self.future, self.index = future, index
+        def __init__(self, task, index):
+            self.task, self.index = task, index
 
         def get(self) -> RenderedPart:
-            return self.future.result()[self.index]
+            return self.task.result()[self.index]
 
-    def __init__(self, future, count: int):
-        self.items = [self.Item(future, i) for i in range(count)]
+    def __init__(self, task, count: int):
+        self.items = [self.Item(task, i) for i in range(count)]
 
     def __iter__(self):
         return iter(self.items)

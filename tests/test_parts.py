@@ -116,3 +116,16 @@ def test_a_wrong_guess_from_the_last_build_is_corrected(mini, tmp_path):
     check_booklet(grown)
     assert grown.page_of["index"] > 10
     assert_same_booklet(grown, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_a_long_profession_on_a_cold_build_moves_the_numbers(mini, tmp_path):
+    # With nothing measured before, the contents and index are rendered on the guess that each
+    # profession takes one spread; a longer one proves the guess wrong and they are redone.
+    perawat = mini / "source" / "kesehatan" / "perawat.txt"
+    text = perawat.read_text(encoding="utf-8")
+    first = text.split("\n")[4]
+    perawat.write_text(text.replace(first, "\n\n".join([first] * 40), 1), encoding="utf-8")
+    fast = build(mini, cache=False, jobs=2, output=tmp_path / "fast.pdf")
+    check_booklet(fast)
+    assert fast.page_of["index"] > 10
+    assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
