@@ -17,8 +17,8 @@ from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
 from .postprocess import finish, finish_handout
-from .limits import Workers
-from .parts import PartCache, render_parts
+from .limits import Workers, start_workers, workers
+from .parts import PartCache, render_parts, render_workers
 from .select import make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
@@ -74,9 +74,16 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     """Build a booklet PDF. By default professions are rendered as parts, in parallel and cached
     in `.booklet-cache/`; `single_pass` renders the whole booklet as one document, as does a
     tagged PDF variant (a structure tree cannot be stitched together from parts)."""
-    library = library or load(root)
+    if library is None:
+        start_early(options, single_pass, jobs)
+        library = load(root)
     with build_lock(library.root):
         return _build(library, only, exclude, paper, output, options, impose, single_pass, jobs, cache, progress)
+
+
+def start_early(options: PrintOptions = PrintOptions(), single_pass: bool = False, jobs: int | None = None) -> None:
+    """Start the render workers a build will use before the booklet is read (see limits)."""
+    start_workers(1 if single_pass or options.pdf_variant else render_workers(jobs))
 
 
 @contextlib.contextmanager
@@ -177,7 +184,7 @@ def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[b
 
 def render_isolated(html: str, root: Path, pdf_variant: str | None = None):
     """One document rendered in a worker process, within the render limits."""
-    with Workers(1) as worker:
+    with workers(1) as worker:
         return worker.submit(_render_one, html, root, pdf_variant).result()
 
 

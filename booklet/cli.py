@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import CACHE, IMPOSITIONS, last_pages, load
+from .build import CACHE, IMPOSITIONS, last_pages, load, start_early
 from .build import build as build_booklet
 from .build import build_html
 from .build import handouts as build_handouts
@@ -243,6 +243,7 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
 
 def _build_once(project: Path, only, exclude, settings: dict, quiet: bool, verbose: bool):
     started = time.monotonic()
+    start_early(settings["options"], settings["single_pass"], settings["jobs"])
     library = _read_selection(project, only, exclude)
     with _progress(quiet) as progress:
         result = build_booklet(project, only, exclude, library=library, progress=progress, **settings)

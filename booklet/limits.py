@@ -2,11 +2,13 @@
 memory on pathological CSS, and a counselor should get a sentence, not a frozen machine."""
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import resource
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -54,6 +56,27 @@ def run_limited(function, *args, seconds: float | None = None):
         gc.collect()
 
 
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Hold Ctrl-C back for a moment. A KeyboardInterrupt raised while the pool's own lock is
+    held (inside submit) leaves that lock taken, and the interrupted build then hangs on it
+    instead of stopping."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            elif previous == signal.SIG_DFL:
+                os.kill(os.getpid(), signal.SIGINT)
+
+
 class Workers:
     """A process pool whose workers carry the memory limit; a worker that dies (the kernel
     refusing memory inside a C library) is reported as a user-facing error too."""
@@ -85,7 +108,8 @@ class Workers:
         return False
 
     def submit(self, function, *args):
-        return self.pool.submit(run_limited, function, *args)
+        with deferred_interrupt():
+            return self.pool.submit(run_limited, function, *args)
 
     def warm_up(self, count: int) -> None:
         """Start the workers now and have them load WeasyPrint, while the caller still works
@@ -102,6 +126,26 @@ class Workers:
         for process in processes:
             process.join()
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+_started: dict[int, Workers] = {}
+
+
+def start_workers(count: int) -> None:
+    """Fork render workers now and have them load WeasyPrint while the booklet is still being
+    read: they are ready when the work is, and carry none of the booklet in their memory."""
+    if count not in _started:
+        _started[count] = Workers(count)
+        _started[count].warm_up(count)
+
+
+def workers(count: int) -> Workers:
+    """The workers started early for this count, else new ones, loading WeasyPrint already."""
+    pool = _started.pop(count, None)
+    if pool is None:
+        pool = Workers(count)
+        pool.warm_up(count)
+    return pool
 
 
 def _load_renderer() -> None:

@@ -9,7 +9,6 @@ The result is the same PDF the single pass makes: same pages, text, links and bo
 """
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import hashlib
 import heapq
@@ -19,6 +18,7 @@ import json
 import os
 from importlib import metadata
 import re
+import threading
 import warnings as warnings_module
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from . import __version__
-from .limits import Workers
+from .limits import deferred_interrupt, workers as start_workers
 from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
@@ -208,10 +208,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     def key_of(html: str) -> str:
         return hashlib.sha256((assets + html).encode()).hexdigest()[:40]
 
-    # Workers start loading WeasyPrint now, while the parts' HTML and cache keys are worked out.
-    workers = max(1, jobs or _cores())
-    pool = Workers(workers)
-    pool.warm_up(workers)
+    workers = render_workers(jobs)
+    pool = start_workers(workers)
     profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
                        for p in profiles}
     dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
@@ -366,7 +364,12 @@ class _Queue:
     def pump(self) -> None:
         """Wait for a running task to finish and hand the pool the next one."""
         if self.running:
-            concurrent.futures.wait(self.running, return_when=concurrent.futures.FIRST_COMPLETED)
+            finished = threading.Event()
+            # Registering takes each future's lock: not a place for Ctrl-C to land (see limits).
+            with deferred_interrupt():
+                for future in self.running:
+                    future.add_done_callback(lambda _: finished.set())
+            finished.wait()
         self._fill()
 
 
@@ -596,6 +599,10 @@ def _batches(profiles, workers: int) -> list[list]:
     count = max(min(len(profiles), workers * 4), -(-len(profiles) // MAX_BATCH))
     size = -(-len(profiles) // count)
     return [list(profiles[i:i + size]) for i in range(0, len(profiles), size)]
+
+
+def render_workers(jobs: int | None) -> int:
+    return max(1, jobs or _cores())
 
 
 def _cores() -> int:
