@@ -124,3 +124,17 @@ def test_two_builds_at_once(built):
     assert leftovers(mini) == []
     # The cache the two shared is sound: a build from it equals one without it.
     assert build(mini).path.read_bytes() == build(mini, cache=False).path.read_bytes()
+
+
+@pytest.mark.parametrize("delay", [0.7, 1.4, 2.8, 4.2])
+def test_ctrl_c_at_any_moment_stops_the_build_promptly(larger, delay):
+    # Ctrl-C landing while the worker pool holds its own lock once left the build hanging.
+    process = subprocess.Popen(command(larger, "--no-cache", "--jobs", "2", "-o", str(larger / "dist" / "other.pdf")),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
+                               start_new_session=True, preexec_fn=default_sigint)
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=30)  # a hang fails here
+    assert "Traceback" not in err
+    assert process.returncode in (0, 130)
+    (larger / "dist" / "other.pdf").unlink(missing_ok=True)
