@@ -5,7 +5,8 @@
 
 Each scenario runs `python -m booklet build` as a child process on a synthetic corpus from
 bench/corpus.py, timed by wall clock; peak RSS is the largest sum over the process and its
-workers, sampled every 20 ms. Ratios are against (a), the single pass, from the same run.
+workers, sampled every 20 ms. Each scenario runs --repeat times (3 by default) and its median
+time is reported. Ratios are against (a), the single pass, from the same run.
 Needs the `bench` extra for (g): pip install -e '.[bench]'.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,6 +112,8 @@ def main() -> None:
     parser.add_argument("n", type=int, help="professions in the synthetic corpus")
     parser.add_argument("--rss", action="store_true", help="only the cold build, for its peak memory")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each scenario; the median time is reported (default 3)")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="booklet-bench-"))
@@ -121,32 +125,50 @@ def main() -> None:
     cache = corpus / ".booklet-cache"
     rows = []
 
-    def run(label, command, pdf):
-        elapsed, peak = measure(command)
-        rows.append({"scenario": label, "seconds": elapsed, "rss_mb": peak / 2**20,
-                     "pages": pdf_pages(pdf), "size_kb": pdf.stat().st_size / 1024})
-        print(f"{label}: {elapsed:.2f} s, {peak / 2**20:.0f} MB", file=sys.stderr)
+    def run(label, command, pdf, before=lambda repetition: None):
+        """The scenario `repeat` times (`before` sets each run up); its median time, its
+        largest peak memory. This machine's speed drifts by a tenth or more from run to run."""
+        times, peaks = [], []
+        for repetition in range(args.repeat):
+            before(repetition)
+            elapsed, peak = measure(command)
+            times.append(elapsed)
+            peaks.append(peak)
+        rows.append({"scenario": label, "seconds": statistics.median(times), "min": min(times), "max": max(times),
+                     "rss_mb": max(peaks) / 2**20, "pages": pdf_pages(pdf), "size_kb": pdf.stat().st_size / 1024})
+        print(f"{label}: {' '.join(f'{t:.2f}' for t in times)} s, {max(peaks) / 2**20:.0f} MB", file=sys.stderr)
+
+    def cold(repetition):
+        shutil.rmtree(cache, ignore_errors=True)
 
     if args.rss:
-        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf")
+        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf", cold)
     else:
         run("(a) single pass (baseline)", booklet(corpus, out / "a.pdf", "--single-pass"), out / "a.pdf")
-        shutil.rmtree(cache, ignore_errors=True)
-        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf")
+        run("(b) cold build", booklet(corpus, out / "b.pdf"), out / "b.pdf", cold)
         run("(c) no-change rebuild", booklet(corpus, out / "c.pdf"), out / "c.pdf")
-        edited = sorted((corpus / "source").rglob("*.txt"))[len(list((corpus / "source").rglob("*.txt"))) // 2]
-        text = edited.read_text(encoding="utf-8")
-        first_paragraph = text.split("\n")[4]
-        edited.write_text(text.replace(first_paragraph, first_paragraph + " Kalimat tambahan untuk uji.", 1), encoding="utf-8")
-        run("(d) one paragraph edited", booklet(corpus, out / "d.pdf"), out / "d.pdf")
-        donor = sorted((corpus / "source").rglob("*.txt"))[0]
-        added = donor.parent / "manajer-menengah-tambahan.txt"
-        added.write_text(donor.read_text(encoding="utf-8").replace(donor.read_text(encoding="utf-8").split("\n")[0],
-                                                                   "Manajer Menengah Tambahan", 1), encoding="utf-8")
-        run("(e) one profile added", booklet(corpus, out / "e.pdf"), out / "e.pdf")
-        shutil.rmtree(cache, ignore_errors=True)
+        sources = sorted((corpus / "source").rglob("*.txt"))
+
+        def edit_one(repetition):
+            # Each run edits one paragraph of another profile, near the middle of the booklet.
+            edited = sources[len(sources) // 2 + repetition]
+            text = edited.read_text(encoding="utf-8")
+            first_paragraph = text.split("\n")[4]
+            edited.write_text(text.replace(first_paragraph, first_paragraph + " Kalimat tambahan untuk uji.", 1),
+                              encoding="utf-8")
+
+        def add_one(repetition):
+            # Each run adds one profile, in the middle of the alphabet ("Manajer ...").
+            donor = sources[0]
+            text = donor.read_text(encoding="utf-8")
+            title = f"Manajer Menengah Tambahan {repetition + 1}"
+            (donor.parent / f"manajer-menengah-tambahan-{repetition + 1}.txt").write_text(
+                text.replace(text.split("\n")[0], title, 1), encoding="utf-8")
+
+        run("(d) one paragraph edited", booklet(corpus, out / "d.pdf"), out / "d.pdf", edit_one)
+        run("(e) one profile added", booklet(corpus, out / "e.pdf"), out / "e.pdf", add_one)
         field = sorted(p.name for p in (corpus / "source").iterdir())[0]
-        run(f"(f) --only {field}, cold", booklet(corpus, out / "f.pdf", "--only", field), out / "f.pdf")
+        run(f"(f) --only {field}, cold", booklet(corpus, out / "f.pdf", "--only", field), out / "f.pdf", cold)
         try:
             import typst  # noqa: F401
             run("(g) Typst, same content", typst_command(corpus, out / "g.pdf"), out / "g.pdf")
@@ -155,12 +177,12 @@ def main() -> None:
 
     base = rows[0]["seconds"]
     print(f"N = {args.n} professions; {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}\n")
-    print("| scenario | time (s) | ratio to (a) | peak RSS (MB) | pages | PDF size (KB) |")
-    print("|---|---:|---:|---:|---:|---:|")
+          f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}; median of {args.repeat} runs\n")
+    print("| scenario | time (s) | runs (min-max) | ratio to (a) | peak RSS (MB) | pages | PDF size (KB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['scenario']} | {row['seconds']:.2f} | {row['seconds'] / base:.2f} | {row['rss_mb']:.0f} | "
-              f"{row['pages']} | {row['size_kb']:.0f} |")
+        print(f"| {row['scenario']} | {row['seconds']:.2f} | {row['min']:.2f}-{row['max']:.2f} | {row['seconds'] / base:.2f} | "
+              f"{row['rss_mb']:.0f} | {row['pages']} | {row['size_kb']:.0f} |")
     if not args.rss and len(rows) >= 6:
         by = {row["scenario"][:3]: row for row in rows}
         checks = [
