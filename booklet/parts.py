@@ -210,28 +210,32 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
 
     workers = render_workers(jobs)
     pool = start_workers(workers)
-    profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
-                       for p in profiles}
-    dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
-    front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
-    back_layout = PartLayout(stubs=tuple(anchors))
-    measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
+    try:
+        profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
+                           for p in profiles}
+        dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
+        front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
+        back_layout = PartLayout(stubs=tuple(anchors))
+        measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
 
-    # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
-    whole_key = key_of("\0".join([repr(options), measure_html, *profession_html.values()]))
-    whole = cache.get_blob(whole_key)
-    if whole is not None:
+        # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
+        whole_key = key_of("\0".join([repr(options), measure_html, *profession_html.values()]))
+        whole = cache.get_blob(whole_key)
+        if whole is not None:
+            pool.abandon()
+            meta, pdf = whole
+            return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
+
+        # What the last build of this selection measured: lets the contents and index be rendered
+        # at once, in parallel with the professions, on the guess that their lengths still hold.
+        hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
+        hint = (cache.get_blob(hint_key) or ({}, b""))[0]
+        parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
+        front_measure = cache.get(key_of(measure_html))
+        missing = [p for p in profiles if parts[p.key] is None]
+    except BaseException:  # nothing will be rendered: end the workers now
         pool.abandon()
-        meta, pdf = whole
-        return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
-
-    # What the last build of this selection measured: lets the contents and index be rendered
-    # at once, in parallel with the professions, on the guess that their lengths still hold.
-    hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
-    hint = (cache.get_blob(hint_key) or ({}, b""))[0]
-    parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
-    front_measure = cache.get(key_of(measure_html))
-    missing = [p for p in profiles if parts[p.key] is None]
+        raise
 
     def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:
         page_of, page = {}, front_pages + 1
