@@ -96,13 +96,7 @@ class Workers:
             return False
         # A build that stopped (an error, Ctrl-C) needs no more rendering: end the workers now
         # rather than wait for them (waiting on a pool after KeyboardInterrupt can hang).
-        processes = list((getattr(self.pool, "_processes", None) or {}).values())
-        for process in processes:
-            process.kill()
-        # Wait for them to die: a forked worker holds the parent's open files, the build lock too.
-        for process in processes:
-            process.join()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.abandon()
         if isinstance(exc, BrokenProcessPool):
             raise BookletError(Path("layouts"), None, f"a rendering process stopped abruptly (most likely it needed more than {MEMORY_MB} MB of memory); the PDF was not written.") from None
         return False
@@ -115,10 +109,10 @@ class Workers:
         """Start the workers now and have them load WeasyPrint, while the caller still works
         out what there is to render."""
         for _ in range(count):
-            self.pool.submit(_load_renderer)
+            self.submit(_load_renderer)
 
     def abandon(self) -> None:
-        """Nothing to render after all: end the workers without waiting for them."""
+        """Nothing (more) to render: end the workers without waiting for their work."""
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         for process in processes:
             process.kill()
