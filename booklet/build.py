@@ -17,7 +17,7 @@ from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
 from .postprocess import finish, finish_handout
-from .limits import Workers, start_workers, workers
+from .limits import Workers, ready_workers, start_workers
 from .parts import PartCache, render_parts, render_workers
 from .select import make_booklet, select_profiles
 
@@ -184,7 +184,7 @@ def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[b
 
 def render_isolated(html: str, root: Path, pdf_variant: str | None = None):
     """One document rendered in a worker process, within the render limits."""
-    with workers(1) as worker:
+    with ready_workers(1) as worker:
         return worker.submit(_render_one, html, root, pdf_variant).result()
 
 

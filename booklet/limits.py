@@ -108,8 +108,11 @@ class Workers:
     def warm_up(self, count: int) -> None:
         """Start the workers now and have them load WeasyPrint, while the caller still works
         out what there is to render."""
-        for _ in range(count):
-            self.submit(_load_renderer)
+        # Not through submit: loading is not a render, and the render time limit must not
+        # fire inside an import (where Python reports the exception and carries on).
+        with deferred_interrupt():
+            for _ in range(count):
+                self.pool.submit(_load_renderer)
 
     def abandon(self) -> None:
         """Nothing (more) to render: end the workers without waiting for their work."""
@@ -133,7 +136,7 @@ def start_workers(count: int) -> None:
         _started[count].warm_up(count)
 
 
-def workers(count: int) -> Workers:
+def ready_workers(count: int) -> Workers:
     """The workers started early for this count, else new ones, loading WeasyPrint already."""
     pool = _started.pop(count, None)
     if pool is None:

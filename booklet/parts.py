@@ -26,7 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from . import __version__
-from .limits import deferred_interrupt, workers as start_workers
+from .limits import deferred_interrupt, ready_workers
 from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
@@ -209,7 +209,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         return hashlib.sha256((assets + html).encode()).hexdigest()[:40]
 
     workers = render_workers(jobs)
-    pool = start_workers(workers)
+    pool = ready_workers(workers)
     try:
         profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
                            for p in profiles}
@@ -460,7 +460,7 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
         fonts = {}
         for part in (*ordered, *folios):
             fonts.update(part.fonts)
-        _share_fonts(out, {name: font_files.get(sha) for name, sha in fonts.items()}, cache)
+        _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
@@ -473,7 +473,7 @@ def _dest_array(out: pikepdf.Pdf, first: int, dest: list) -> pikepdf.Array:
     return pikepdf.Array([out.pages[first + dest[0]].obj, *(_pdf_value(v) for v in dest[1:])])
 
 
-def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None], cache: PartCache) -> None:
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache) -> None:
     """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
     keeps them). Replace them with one font per face, as a single pass makes: the union of the
     glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
@@ -483,9 +483,9 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None], cache: PartCac
             faces.setdefault(str(obj.BaseFont), []).append(obj)
     shared_of: dict = {}
     for name, fonts in faces.items():
-        path = files.get(name.lstrip("/"))
-        if path is None or len(fonts) < 2:
+        if name.lstrip("/") not in files or len(fonts) < 2:
             continue
+        sha, path = files[name.lstrip("/")]
         widths, unicode = {}, {}
         try:
             for font in fonts:
@@ -498,7 +498,7 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, Path | None], cache: PartCac
         descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])
         shared.ToUnicode = pikepdf.Stream(pdf, _cmap(unicode))
         # Subsetting takes a tenth of a second a face; the same glyphs give the same subset.
-        subset_key = hashlib.sha256(f"subset {hashlib.sha256(path.read_bytes()).hexdigest()} {sorted(widths)}".encode()).hexdigest()[:40]
+        subset_key = hashlib.sha256(f"subset {sha} {sorted(widths)}".encode()).hexdigest()[:40]
         found = cache.get_blob(subset_key)
         data = found[1] if found else _subset(path, set(widths))
         if not found:
