@@ -163,8 +163,9 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
 
 
 def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,
-                       options: PrintOptions = PrintOptions()) -> str:
-    """Pages that show only their folios, numbered from `first` (an odd, right-hand page)."""
+                       options: PrintOptions = PrintOptions(), numbers: tuple[int, ...] = ()) -> str:
+    """Pages that show only their folios, numbered from `first` (an odd, right-hand page), or
+    one page for each of `numbers` (odd numbers at odd positions, so each is on its own side)."""
     common = _common(booklet, root, options)
     return environment(root).get_template("folios.html.j2").render(
         **common,
@@ -172,6 +173,7 @@ def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,
         document_subject="",
         part=PartLayout(hide_folios=False, start_left=False, folio_start=first),
         count=count,
+        numbers=numbers,
     )
 
 

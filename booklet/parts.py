@@ -132,6 +132,81 @@ def _pdf_value(value):
     return value
 
 
+# ---------------------------------------------------------------- folios
+
+def folio_specimens(digits: int) -> tuple[int, ...]:
+    """The page numbers rendered to learn how the layout draws a folio: every digit, both sides
+    of a spread, each count of digits up to `digits`. Odd numbers sit at odd positions, so each
+    lands on its own side (page 1 is a right page)."""
+    numbers = list(range(1, 31))
+    for count in range(3, digits + 1):
+        numbers += range(10 ** (count - 1) + 1, 10 ** (count - 1) + 21)
+    return tuple(numbers)
+
+
+_TJ = re.compile(rb"\[((?:<[0-9A-Fa-f]+>[^<\]]*)+)\]\s*TJ")
+_GLYPH = re.compile(rb"<([0-9A-Fa-f]+)>")
+
+
+@dataclass(frozen=True)
+class FolioModel:
+    """How this layout draws a folio, learned from rendered specimens: per side and count of
+    digits, a page whose text is the number alone, one glyph per digit. Any other folio of that
+    side and length is the same page with other glyphs. Rendering 620 folio pages costs two
+    seconds; this costs one small document."""
+
+    specimen: RenderedPart
+    page_of: dict  # (digits, odd) -> 0-based specimen page drawn like every folio of its kind
+    glyph_of: dict  # digit -> glyph bytes (hex) as the content stream writes it
+
+    def covers(self, number: int) -> bool:
+        return (len(str(number)), number % 2) in self.page_of and all(d in self.glyph_of for d in str(number))
+
+    def content(self, template: bytes, number: int) -> bytes:
+        glyphs = iter(self.glyph_of[d] for d in str(number))
+        text = _TJ.search(template)
+        inner = _GLYPH.sub(lambda _: b"<" + next(glyphs) + b">", text.group(1))
+        return template[:text.start(1)] + inner + template[text.end(1):]
+
+
+def _page_content(page) -> bytes:
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes() if contents is not None else b""
+
+
+def learn_folios(specimen: RenderedPart, numbers: tuple[int, ...]) -> FolioModel | None:
+    """The folio model, or None if this layout's folios are not one glyph run of digits that
+    differ only in their glyphs (roman numerals, "Hal. 5", kerned digit pairs, proportional
+    digits set flush right...): then folios are rendered page by page, as before."""
+    if specimen.pages != len(numbers):
+        return None
+    with pikepdf.open(io.BytesIO(specimen.pdf)) as pdf:
+        contents = [_page_content(page) for page in pdf.pages]
+    glyph_of, kinds = {}, {}
+    for index, (number, content) in enumerate(zip(numbers, contents)):
+        runs = _TJ.findall(content)
+        if len(runs) != 1 or b"Tj" in content:
+            return None
+        glyphs = _GLYPH.findall(runs[0])
+        if len(glyphs) != len(str(number)):
+            return None
+        for digit, glyph in zip(str(number), glyphs):
+            if glyph_of.setdefault(digit, glyph) != glyph:
+                return None
+        kinds.setdefault((len(str(number)), number % 2), []).append(index)
+    model = FolioModel(specimen, {kind: pages[0] for kind, pages in kinds.items()}, glyph_of)
+    # Every specimen must come out of its kind's first one exactly: otherwise the model is wrong.
+    for kind, pages in kinds.items():
+        if len(pages) < 2:
+            return None
+        for index in pages[1:]:
+            if model.content(contents[pages[0]], numbers[index]) != contents[index]:
+                return None
+    return model
+
+
 # ---------------------------------------------------------------- the cache
 
 class PartCache:
@@ -254,10 +329,11 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
 
         if front_measure is None and "front" not in hint:
             front_measure = jobs_.part(measure_html, URGENT)
-        # Folio pages come in fixed chunks that depend on nothing else: render what is likely needed now.
+        # Folios depend on nothing but the page number: learn how the layout draws them from a
+        # few specimen pages (see FolioModel), rendered first.
         estimate = hint.get("total") or (front_measure.pages if isinstance(front_measure, RenderedPart) else 3) + 2 * len(profiles) + 4
-        folios = [jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options), SOON)
-                  for first in range(1, estimate + 1, FOLIO_CHUNK)]
+        specimens = folio_specimens(len(str(estimate)))
+        specimen_job = jobs_.part(render_folios_html(booklet, root, 1, 0, options, numbers=specimens), SOON)
         for order, batch in enumerate(_batches(missing, workers)):
             html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
             task = queue.submit(LATER + order, _render, html, root, None, tuple(p.anchor for p in batch))
@@ -274,6 +350,16 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
                  for p in profiles}
         guessed = numbers(front_guess, pages, contents_guess)
         speculative = front_and_index(guessed)
+        folio_model = learn_folios(jobs_.result(specimen_job), specimens)
+        chunks = {}  # first page number -> folio pages rendered one by one, where the model cannot draw them
+
+        def render_chunks(last: int, priority: int) -> None:
+            for number in range(2, last):
+                first = (number - 1) // FOLIO_CHUNK * FOLIO_CHUNK + 1
+                if first not in chunks and not (folio_model and folio_model.covers(number)):
+                    chunks[first] = jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options), priority)
+
+        render_chunks(estimate, SOON)
         for done, profile in enumerate(missing, start=1):
             part = parts[profile.key]
             parts[profile.key] = part = part.get() if isinstance(part, _Later.Item) else part
@@ -296,13 +382,12 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         else:
             raise RuntimeError("the front matter does not settle on a length")
         total = page_of["index"] + index.pages - 1
-        while len(folios) * FOLIO_CHUNK < total:
-            folios.append(jobs_.part(render_folios_html(booklet, root, len(folios) * FOLIO_CHUNK + 1, FOLIO_CHUNK, options), URGENT))
-        folios = [jobs_.result(job) for job in folios]
+        render_chunks(total, URGENT)
+        chunks = {first: jobs_.result(job) for first, job in chunks.items()}
 
     ordered = [front, *(parts[p.key] for p in profiles), index]
     warnings = tuple(w for part in ordered for w in part.warnings)
-    rendered = _assemble(ordered, folios, warnings, _font_files(root), cache)
+    rendered = _assemble(ordered, _FolioStamps(folio_model, chunks), warnings, _font_files(root), cache)
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
         cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
@@ -405,11 +490,46 @@ def _font_files(root: Path) -> dict[str, Path]:
     return found
 
 
-def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings, font_files: dict,
+class _FolioStamps:
+    """Each page's folio as a form XObject in the assembled PDF: drawn by the folio model where
+    it can, else taken from the folio pages rendered one by one."""
+
+    def __init__(self, model: FolioModel | None, chunks: dict[int, RenderedPart]):
+        self.model, self.chunks = model, chunks
+        self.parts = [*chunks.values(), *([model.specimen] if model else [])]
+
+    def __enter__(self):
+        self.opened = {first: pikepdf.open(io.BytesIO(part.pdf)) for first, part in self.chunks.items()}
+        self.specimen = pikepdf.open(io.BytesIO(self.model.specimen.pdf)) if self.model else None
+        self.templates = {}
+        return self
+
+    def __exit__(self, *exc):
+        for pdf in [*self.opened.values(), *([self.specimen] if self.specimen else [])]:
+            pdf.close()
+
+    def form(self, out: pikepdf.Pdf, number: int):
+        if self.model and self.model.covers(number):
+            kind = (len(str(number)), number % 2)
+            if kind not in self.templates:
+                template = out.copy_foreign(self.specimen.pages[self.model.page_of[kind]].as_form_xobject())
+                # One resource dictionary for all the folios drawn from this template.
+                template.Resources = out.make_indirect(template.Resources)
+                self.templates[kind] = template
+            template = self.templates[kind]
+            form = pikepdf.Stream(out, self.model.content(template.read_bytes(), number))
+            for key, value in template.items():
+                if key not in ("/Length", "/Filter", "/DecodeParms"):
+                    form[key] = value
+            return form
+        first = (number - 1) // FOLIO_CHUNK * FOLIO_CHUNK + 1
+        return out.copy_foreign(self.opened[first].pages[number - first].as_form_xobject())
+
+
+def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_files: dict,
               cache: PartCache) -> Rendered:
     """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
     opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
-    stamps = [pikepdf.open(io.BytesIO(part.pdf)) for part in folios]
     try:
         # The front part's document keeps its metadata (title, author, language, dates).
         out = pikepdf.open(io.BytesIO(ordered[0].pdf))
@@ -419,16 +539,16 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
             for pdf in opened[1:]:
                 out.pages.extend(pdf.pages)
         total = len(out.pages)
-        stamp_pages = [page for pdf in stamps for page in pdf.pages]
         # No folio on the covers. Not add_overlay: it names its XObjects at random, and two
         # builds of the same folder must give the same bytes.
-        for number in range(1, total - 1):
-            page = out.pages[number]
-            form = out.copy_foreign(stamp_pages[number].as_form_xobject())
-            # One name per page: WeasyPrint's pages may share one resource dictionary.
-            name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/BookletFolio{number + 1}"))
-            page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
-            page.contents_add(pikepdf.Stream(out, b"Q\nq " + bytes(str(name), "ascii") + b" Do Q\n"))
+        with folios:
+            for number in range(1, total - 1):
+                page = out.pages[number]
+                form = folios.form(out, number + 1)
+                # One name per page: WeasyPrint's pages may share one resource dictionary.
+                name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/BookletFolio{number + 1}"))
+                page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+                page.contents_add(pikepdf.Stream(out, b"Q\nq " + bytes(str(name), "ascii") + b" Do Q\n"))
 
         offsets, offset = [], 0
         for part in ordered:
@@ -458,14 +578,14 @@ def _assemble(ordered: list[RenderedPart], folios: list[RenderedPart], warnings,
                     (stack[-1][1].children if stack else outline.root).append(item)
                     stack.append((level, item))
         fonts = {}
-        for part in (*ordered, *folios):
+        for part in (*ordered, *folios.parts):
             fonts.update(part.fonts)
         _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
     finally:
-        for pdf in opened + stamps:
+        for pdf in opened:
             pdf.close()
 
 

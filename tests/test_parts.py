@@ -129,3 +129,36 @@ def test_a_long_profession_on_a_cold_build_moves_the_numbers(mini, tmp_path):
     check_booklet(fast)
     assert fast.page_of["index"] > 10
     assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def _folio_model(folder, digits=3):
+    from booklet.build import load, prepare
+    from booklet.layout import render_folios_html
+    from booklet.parts import _render, folio_specimens, learn_folios
+    numbers = folio_specimens(digits)
+    specimen = _render(render_folios_html(prepare(load(folder)), folder, 1, 0, numbers=numbers), folder)[0]
+    return learn_folios(specimen, numbers)
+
+
+def test_folios_are_drawn_from_a_few_specimen_pages(mini):
+    # The built-in layout's folios are a run of digit glyphs: the fast build draws them from the
+    # specimens instead of rendering a page per folio (the equivalence tests check the result).
+    model = _folio_model(mini)
+    assert model is not None
+    assert sorted(model.glyph_of) == list("0123456789")
+    assert {kind for kind in model.page_of} == {(d, odd) for d in (1, 2, 3) for odd in (0, 1)}
+    assert model.covers(999) and not model.covers(1000)
+
+
+def test_folios_the_model_cannot_draw_are_rendered_page_by_page(mini, tmp_path):
+    # A layout whose folios are more than the number is not guessed at: its folio pages are
+    # rendered, and the booklet is still the single pass's.
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "page.css").write_text(
+        (ROOT / "layouts" / "page.css").read_text(encoding="utf-8").replace(
+            "content: counter(page);", 'content: "Hal. " counter(page, lower-roman);'), encoding="utf-8")
+    assert _folio_model(mini) is None
+    fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
+    slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
+    assert_same_booklet(fast, slow)
+    assert "Hal. xi" in pdf_pages_text(fast.path)[10]  # page 11: the index, before the back cover
