@@ -33,7 +33,7 @@ from .output import write_atomically
 from .paths import LABELS, builtin
 
 FOLIO_CHUNK = 64  # folio pages rendered (and cached) together
-DUMMY_PAGE = 888  # stands in for page numbers while the front matter's length is measured
+DUMMY_PAGE = 888  # stands in for page numbers in the front matter's shape (a cache key)
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,31 @@ def assets_digest(root: Path, options: PrintOptions) -> str:
 
 # ---------------------------------------------------------------- the build
 
+# Lines of contents a page holds in the built-in layout, per paper (see contents.css).
+CONTENTS_LINES = {"A4": 39, "A5": 31, "F4": 42}
+
+
+def guess_front(booklet: Booklet) -> tuple[int, int]:
+    """A guess at the front matter's length and the contents' first page, before anything is
+    rendered: the built-in layout's cover, how-to page and contents, each field kept on one page
+    if it fits. Only a guess (another layout, long titles): a wrong one costs one more render."""
+    capacity = CONTENTS_LINES.get(booklet.config.paper, 39)
+    contents_page = 3
+    pages, used = 1, 2  # the contents' title
+    for field in booklet.fields:
+        need = 2 + sum(1 + len(profile.title) // 60 for profile in field.profiles)
+        if used + need > capacity:
+            pages, used = pages + 1, 0
+        used += need
+        while used > capacity:
+            pages, used = pages + 1, used - capacity
+    if used + 2 > capacity:  # the index's entry
+        pages += 1
+    last = contents_page + pages - 1
+    # The professions start on a left page: the front matter ends on a right one.
+    return (last if last % 2 else last + 1), contents_page
+
+
 def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOptions(),
                  jobs: int | None = None, cache_folder: Path | None = None, progress=None) -> Rendered:
     """The booklet as one PDF, assembled from parts; returned like a single-pass render."""
@@ -291,10 +316,10 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
         front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
         back_layout = PartLayout(stubs=tuple(anchors))
-        measure_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
+        front_shape_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
 
         # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
-        whole_key = key_of("\0".join([repr(options), measure_html, *profession_html.values()]))
+        whole_key = key_of("\0".join([repr(options), front_shape_html, *profession_html.values()]))
         whole = cache.get_blob(whole_key)
         if whole is not None:
             pool.abandon()
@@ -306,7 +331,6 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
         hint = (cache.get_blob(hint_key) or ({}, b""))[0]
         parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
-        front_measure = cache.get(key_of(measure_html))
         missing = [p for p in profiles if parts[p.key] is None]
     except BaseException:  # nothing will be rendered: end the workers now
         pool.abandon()
@@ -323,15 +347,28 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         queue = _Queue(pool, workers)
         jobs_ = _Jobs(queue, cache, key_of, root)
 
-        def front_and_index(page_of):
-            return (jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout), URGENT),
-                    jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout), URGENT))
+        def front_part(page_of):
+            return jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout), URGENT)
 
-        if front_measure is None and "front" not in hint:
-            front_measure = jobs_.part(measure_html, URGENT)
+        def index_part(page_of):
+            return jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout), URGENT)
+
+        def front_and_index(page_of):
+            return front_part(page_of), index_part(page_of)
+
+        # The pages each profession takes: known if cached, else what the last build saw, else a spread.
+        pages = {p.key: parts[p.key].pages if parts[p.key] else hint.get("pages", {}).get(p.key, 2) for p in profiles}
+        if "front" in hint:
+            front_guess, contents_guess = hint["front"], hint["contents"]
+        else:
+            # Nothing measured before: render the front matter at once on a guess of its length.
+            # Right, it is the one to keep; wrong, it has measured the length for the next one.
+            front_guess, contents_guess = guess_front(booklet)
+        guessed = numbers(front_guess, pages, contents_guess)
+        first_front = front_part(guessed) if "front" not in hint else None
         # Folios depend on nothing but the page number: learn how the layout draws them from a
         # few specimen pages (see FolioModel), rendered first.
-        estimate = hint.get("total") or (front_measure.pages if isinstance(front_measure, RenderedPart) else 3) + 2 * len(profiles) + 4
+        estimate = hint.get("total") or front_guess + 2 * len(profiles) + 4
         specimens = folio_specimens(len(str(estimate)))
         specimen_job = jobs_.part(render_folios_html(booklet, root, 1, 0, options, numbers=specimens), SOON)
         for order, batch in enumerate(_batches(missing, workers)):
@@ -339,17 +376,17 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             task = queue.submit(LATER + order, _render, html, root, None, tuple(p.anchor for p in batch))
             for profile, part in zip(batch, _Later(task, len(batch))):
                 parts[profile.key] = part
-        # The contents and index render alongside the professions, on a guess of the pages each
-        # profession takes: what the last build saw, else a spread. A wrong guess is redone below.
-        if "front" in hint:
-            front_guess, contents_guess = hint["front"], hint["contents"]
+        # The contents and index render alongside the professions, on the guessed numbers. A wrong
+        # guess is redone below.
+        if first_front is None:
+            speculative = front_and_index(guessed)
         else:
-            front_measure = jobs_.result(front_measure)
-            front_guess, contents_guess = front_measure.pages, front_measure.anchors["daftar-isi"] + 1
-        pages = {p.key: parts[p.key].pages if isinstance(parts[p.key], RenderedPart) else hint.get("pages", {}).get(p.key, 2)
-                 for p in profiles}
-        guessed = numbers(front_guess, pages, contents_guess)
-        speculative = front_and_index(guessed)
+            front = jobs_.result(first_front)
+            if (front.pages, front.anchors["daftar-isi"] + 1) == (front_guess, contents_guess):
+                speculative = (front, index_part(guessed))
+            else:
+                guessed = numbers(front.pages, pages, front.anchors["daftar-isi"] + 1)
+                speculative = front_and_index(guessed)
         folio_model = learn_folios(jobs_.result(specimen_job), specimens)
         chunks = {}  # first page number -> folio pages rendered one by one, where the model cannot draw them
 
@@ -385,9 +422,16 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         render_chunks(total, URGENT)
         chunks = {first: jobs_.result(job) for first, job in chunks.items()}
 
-    ordered = [front, *(parts[p.key] for p in profiles), index]
-    warnings = tuple(w for part in ordered for w in part.warnings)
-    rendered = _assemble(ordered, _FolioStamps(folio_model, chunks), warnings, _font_files(root), cache)
+        ordered = [front, *(parts[p.key] for p in profiles), index]
+        warnings = tuple(w for part in ordered for w in part.warnings)
+
+        def subset_fonts(requests):
+            # The workers are idle now and have fontTools loaded: one font each, at once.
+            futures = [pool.submit(_subset, path, glyphs) for path, glyphs in requests]
+            return [future.result() for future in futures]
+
+        rendered = _assemble(ordered, _FolioStamps(folio_model, chunks), warnings, _font_files(root), cache,
+                             subset_fonts)
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
         cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
@@ -527,7 +571,7 @@ class _FolioStamps:
 
 
 def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_files: dict,
-              cache: PartCache) -> Rendered:
+              cache: PartCache, subset_fonts=None) -> Rendered:
     """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
     opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
     try:
@@ -580,7 +624,8 @@ def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_
         fonts = {}
         for part in (*ordered, *folios.parts):
             fonts.update(part.fonts)
-        _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache)
+        _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache,
+                     subset_fonts or (lambda requests: [_subset(path, glyphs) for path, glyphs in requests]))
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
@@ -593,7 +638,7 @@ def _dest_array(out: pikepdf.Pdf, first: int, dest: list) -> pikepdf.Array:
     return pikepdf.Array([out.pages[first + dest[0]].obj, *(_pdf_value(v) for v in dest[1:])])
 
 
-def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache) -> None:
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache, subset_fonts) -> None:
     """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
     keeps them). Replace them with one font per face, as a single pass makes: the union of the
     glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
@@ -602,6 +647,7 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0" and "/ToUnicode" in obj:
             faces.setdefault(str(obj.BaseFont), []).append(obj)
     shared_of: dict = {}
+    subsets = []  # (descendant font, font sha, font file, glyphs it needs)
     for name, fonts in faces.items():
         if name.lstrip("/") not in files or len(fonts) < 2:
             continue
@@ -617,17 +663,21 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         descendant = shared.DescendantFonts[0]
         descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])
         shared.ToUnicode = pikepdf.Stream(pdf, _cmap(unicode))
-        # Subsetting takes a tenth of a second a face; the same glyphs give the same subset.
-        subset_key = hashlib.sha256(f"subset {sha} {sorted(widths)}".encode()).hexdigest()[:40]
-        found = cache.get_blob(subset_key)
-        data = found[1] if found else _subset(path, set(widths))
-        if not found:
-            cache.put_blob(subset_key, {}, data)
+        subsets.append((descendant, sha, path, set(widths)))
+        for font in fonts[1:]:
+            shared_of[font.objgen] = shared
+    # Subsetting takes a tenth of a second a face; the same glyphs give the same subset.
+    keys = [hashlib.sha256(f"subset {sha} {sorted(glyphs)}".encode()).hexdigest()[:40] for _, sha, _, glyphs in subsets]
+    found = [cache.get_blob(key) for key in keys]
+    missing = [i for i, blob in enumerate(found) if blob is None]
+    made = dict(zip(missing, subset_fonts([(subsets[i][2], subsets[i][3]) for i in missing])))
+    for i, ((descendant, *_), key) in enumerate(zip(subsets, keys)):
+        if i in made:
+            cache.put_blob(key, {}, made[i])
+        data = made[i] if i in made else found[i][1]
         font_file = pikepdf.Stream(pdf, data)
         font_file.Length1 = len(data)
         descendant.FontDescriptor.FontFile2 = font_file
-        for font in fonts[1:]:
-            shared_of[font.objgen] = shared
     if shared_of:
         seen: set = set()
         for page in pdf.pages:
@@ -700,10 +750,14 @@ def _cmap(entries: dict[str, str]) -> bytes:
 def _subset(path: Path, glyphs: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
+    # Shaping is done: the layout tables go, unread (no closure over them either).
     options = subset.Options(retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
-                             hinting=False, desubroutinize=True, notdef_outline=True)
+                             hinting=False, desubroutinize=True, notdef_outline=True, layout_closure=False)
     options.drop_tables += ["GSUB", "GPOS", "SVG ", "BASE", "JSTF"]
-    font = TTFont(path, recalcTimestamp=False)
+    font = TTFont(path, recalcTimestamp=False, lazy=True)
+    for tag in ("GSUB", "GPOS"):
+        if tag in font:
+            del font[tag]
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=sorted(glyphs | {0}))
     subsetter.subset(font)

@@ -67,6 +67,25 @@ class BookletFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
+_font_configs: dict = {}
+
+
+def _font_config(root: Path) -> FontConfiguration:
+    """One font configuration per booklet folder and state of its fonts, shared by the documents
+    a process renders: creating one loads the system's font configuration, and its font and
+    shaping caches stay warm. (WeasyPrint knows a font face by its @font-face rule alone, so a
+    changed font file needs a new configuration.)"""
+    fonts = []
+    for folder in (root / "fonts", builtin("fonts")):
+        if folder.is_dir():
+            fonts += [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in sorted(folder.iterdir())]
+    key = (str(root), tuple(fonts))
+    if key not in _font_configs:
+        _font_configs.clear()  # a process renders one booklet at a time
+        _font_configs[key] = FontConfiguration()
+    return _font_configs[key]
+
+
 class _WarningCollector(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -85,7 +104,7 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        font_config = FontConfiguration()
+        font_config = _font_config(root)
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, **options)
         anchors: dict[str, int] = {}
