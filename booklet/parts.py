@@ -138,9 +138,10 @@ def folio_specimens(digits: int) -> tuple[int, ...]:
     """The page numbers rendered to learn how the layout draws a folio: every digit, both sides
     of a spread, each count of digits up to `digits`. Odd numbers sit at odd positions, so each
     lands on its own side (page 1 is a right page)."""
-    numbers = list(range(1, 31))
+    numbers = list(range(1, 14))  # all ten digits; two of each side with one digit and with two
     for count in range(3, digits + 1):
-        numbers += range(10 ** (count - 1) + 1, 10 ** (count - 1) + 21)
+        numbers += range(10 ** (count - 1), 10 ** (count - 1) + 4)
+    assert all(number % 2 == position % 2 for position, number in enumerate(numbers, start=1))
     return tuple(numbers)
 
 

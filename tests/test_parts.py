@@ -162,3 +162,14 @@ def test_folios_the_model_cannot_draw_are_rendered_page_by_page(mini, tmp_path):
     slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
     assert_same_booklet(fast, slow)
     assert "Hal. xi" in pdf_pages_text(fast.path)[10]  # page 11: the index, before the back cover
+
+
+@pytest.mark.parametrize("wrong", [(5, 3), (3, 5), (1, 1)])
+def test_a_wrong_guess_of_the_front_matter_on_a_cold_build_is_corrected(mini, tmp_path, monkeypatch, wrong):
+    # A cold build renders the contents at once on a guess of the front matter's length (see
+    # guess_front); another layout or long titles make it wrong, and the contents are redone.
+    import booklet.parts
+    monkeypatch.setattr(booklet.parts, "guess_front", lambda booklet: wrong)
+    fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
+    check_booklet(fast)
+    assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
