@@ -47,6 +47,7 @@ class RenderedPart:
     outline: tuple  # (level, title, [page index, view, *numbers])
     fonts: dict  # PDF font name -> sha256 of its font file
     warnings: tuple[str, ...] = ()
+    glyphs: dict = dataclasses.field(default_factory=dict)  # font file sha256 -> glyph ids used
 
 
 # ---------------------------------------------------------------- rendering (in workers)
@@ -59,18 +60,38 @@ def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: 
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         destinations = _destinations(pdf)
         outline = _flat_outline(pdf)
+        glyphs = _glyphs_used(pdf, rendered.fonts)
         # A part's outline is nested within the part only; keep each bookmark's own level so the
         # whole booklet's outline can be nested again (a profession under its field).
         if len(outline) == len(rendered.bookmark_levels):
             outline = [(level, title, dest) for level, (_, title, dest) in zip(rendered.bookmark_levels, outline)]
         if not splits:
             last = rendered.anchor_pages.get("sampul-belakang", end)
-            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered)]
+            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, glyphs)]
         starts = [rendered.anchor_pages[a] - 1 for a in splits] + [end]
-        return [_extract(pdf, a, b, destinations, outline, rendered) for a, b in zip(starts, starts[1:])]
+        return [_extract(pdf, a, b, destinations, outline, rendered, glyphs) for a, b in zip(starts, starts[1:])]
 
 
-def _extract(pdf, first: int, stop: int, destinations, outline, rendered) -> RenderedPart:
+def _glyphs_used(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, list[int]]:
+    """The glyphs each font file's cut in this document holds: what the booklet's one subset of
+    that font will need from this part (see _share_fonts)."""
+    used: dict[str, set] = {}
+    for name, font in _type0_fonts(pdf):
+        if name.lstrip("/") in fonts:
+            try:
+                used.setdefault(fonts[name.lstrip("/")], set()).update(_widths(font.DescendantFonts[0].get("/W")))
+            except (ValueError, IndexError, KeyError):
+                pass
+    return {sha: sorted(glyphs) for sha, glyphs in used.items()}
+
+
+def _type0_fonts(pdf: pikepdf.Pdf):
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0" and "/ToUnicode" in obj:
+            yield str(obj.BaseFont), obj
+
+
+def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs) -> RenderedPart:
     out = pikepdf.new()
     for index in range(first, stop):
         out.pages.append(pdf.pages[index])
@@ -86,7 +107,7 @@ def _extract(pdf, first: int, stop: int, destinations, outline, rendered) -> Ren
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
-                        rendered.fonts, rendered.warnings)
+                        rendered.fonts, rendered.warnings, glyphs)
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict:
@@ -246,13 +267,13 @@ class PartCache:
         meta, pdf = found
         try:
             return RenderedPart(pdf, meta["pages"], meta["anchors"], meta["destinations"],
-                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"])
+                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"], glyphs=meta.get("glyphs", {}))
         except (KeyError, TypeError):
             return None
 
     def put(self, key: str, part: RenderedPart) -> None:
         self.put_blob(key, {"pages": part.pages, "anchors": part.anchors, "destinations": part.destinations,
-                            "outline": part.outline, "fonts": part.fonts}, part.pdf)
+                            "outline": part.outline, "fonts": part.fonts, "glyphs": part.glyphs}, part.pdf)
 
 
 def assets_digest(root: Path, options: PrintOptions) -> str:
@@ -424,15 +445,20 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         chunks = {first: jobs_.result(job) for first, job in chunks.items()}
 
         ordered = [front, *(parts[p.key] for p in profiles), index]
-        warnings = tuple(w for part in ordered for w in part.warnings)
-
-        def subset_fonts(requests):
-            # The workers are idle now and have fontTools loaded: one font each, at once.
-            futures = [pool.submit(_subset, path, glyphs) for path, glyphs in requests]
-            return [future.result() for future in futures]
-
-        rendered = _assemble(ordered, _FolioStamps(folio_model, chunks), warnings, _font_files(root), cache,
-                             subset_fonts)
+        folios = _FolioStamps(folio_model, chunks)
+        font_files = _font_files(root)
+        # The booklet's one subset of each font, made by the workers (idle now, fontTools loaded)
+        # from the glyphs the parts reported; then they exit before the assembly needs memory.
+        needed: dict[str, set] = {}
+        for part in (*ordered, *folios.parts):
+            for sha, glyphs in part.glyphs.items():
+                needed.setdefault(sha, set()).update(glyphs)
+        wanted = {_subset_key(sha, glyphs): (font_files[sha], glyphs) for sha, glyphs in needed.items()
+                  if sha in font_files and cache.get_blob(_subset_key(sha, glyphs)) is None}
+        futures = {key: pool.submit(_subset, *request) for key, request in wanted.items()}
+        subsets = {key: future.result() for key, future in futures.items()}
+    warnings = tuple(w for part in ordered for w in part.warnings)
+    rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets)
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
         cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
@@ -572,7 +598,7 @@ class _FolioStamps:
 
 
 def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_files: dict,
-              cache: PartCache, subset_fonts=None) -> Rendered:
+              cache: PartCache, subsets: dict | None = None) -> Rendered:
     """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
     opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
     try:
@@ -626,7 +652,7 @@ def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_
         for part in (*ordered, *folios.parts):
             fonts.update(part.fonts)
         _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache,
-                     subset_fonts or (lambda requests: [_subset(path, glyphs) for path, glyphs in requests]))
+                     subsets or {})
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
         return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
@@ -639,14 +665,17 @@ def _dest_array(out: pikepdf.Pdf, first: int, dest: list) -> pikepdf.Array:
     return pikepdf.Array([out.pages[first + dest[0]].obj, *(_pdf_value(v) for v in dest[1:])])
 
 
-def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache, subset_fonts) -> None:
+def _subset_key(sha: str, glyphs) -> str:
+    return hashlib.sha256(f"subset {sha} {sorted(glyphs)}".encode()).hexdigest()[:40]
+
+
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache, made: dict) -> None:
     """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
     keeps them). Replace them with one font per face, as a single pass makes: the union of the
     glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
     faces: dict[str, list] = {}
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0" and "/ToUnicode" in obj:
-            faces.setdefault(str(obj.BaseFont), []).append(obj)
+    for name, font in _type0_fonts(pdf):
+        faces.setdefault(name, []).append(font)
     shared_of: dict = {}
     subsets = []  # (descendant font, font sha, font file, glyphs it needs)
     for name, fonts in faces.items():
@@ -667,15 +696,14 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         subsets.append((descendant, sha, path, set(widths)))
         for font in fonts[1:]:
             shared_of[font.objgen] = shared
-    # Subsetting takes a tenth of a second a face; the same glyphs give the same subset.
-    keys = [hashlib.sha256(f"subset {sha} {sorted(glyphs)}".encode()).hexdigest()[:40] for _, sha, _, glyphs in subsets]
-    found = [cache.get_blob(key) for key in keys]
-    missing = [i for i, blob in enumerate(found) if blob is None]
-    made = dict(zip(missing, subset_fonts([(subsets[i][2], subsets[i][3]) for i in missing])))
-    for i, ((descendant, *_), key) in enumerate(zip(subsets, keys)):
-        if i in made:
-            cache.put_blob(key, {}, made[i])
-        data = made[i] if i in made else found[i][1]
+    # Subsetting takes a tenth of a second a face; the same glyphs give the same subset. The
+    # workers have usually made them already (`made`), from the glyphs each part reported.
+    for descendant, sha, path, glyphs in subsets:
+        key = _subset_key(sha, glyphs)
+        found = None if key in made else cache.get_blob(key)
+        data = made[key] if key in made else found[1] if found else _subset(path, glyphs)
+        if not found:
+            cache.put_blob(key, {}, data)
         font_file = pikepdf.Stream(pdf, data)
         font_file.Length1 = len(data)
         descendant.FontDescriptor.FontFile2 = font_file
