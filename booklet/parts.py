@@ -47,7 +47,7 @@ class RenderedPart:
     outline: tuple  # (level, title, [page index, view, *numbers])
     fonts: dict  # PDF font name -> sha256 of its font file
     warnings: tuple[str, ...] = ()
-    glyphs: dict = dataclasses.field(default_factory=dict)  # font file sha256 -> glyph ids used
+    glyphs: dict = dataclasses.field(default_factory=dict)  # PDF font name -> glyph ids its cut holds
 
 
 # ---------------------------------------------------------------- rendering (in workers)
@@ -73,16 +73,16 @@ def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: 
 
 
 def _glyphs_used(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, list[int]]:
-    """The glyphs each font file's cut in this document holds: what the booklet's one subset of
-    that font will need from this part (see _share_fonts)."""
+    """Per font, the glyphs its cut in this document holds, as _share_fonts will read them from
+    the assembled booklet: so the workers can make the booklet's subsets before the assembly."""
     used: dict[str, set] = {}
     for name, font in _type0_fonts(pdf):
         if name.lstrip("/") in fonts:
             try:
-                used.setdefault(fonts[name.lstrip("/")], set()).update(_widths(font.DescendantFonts[0].get("/W")))
+                used.setdefault(name.lstrip("/"), set()).update(_widths(font.DescendantFonts[0].get("/W")))
             except (ValueError, IndexError, KeyError):
                 pass
-    return {sha: sorted(glyphs) for sha, glyphs in used.items()}
+    return {name: sorted(glyphs) for name, glyphs in used.items()}
 
 
 def _type0_fonts(pdf: pikepdf.Pdf):
@@ -201,23 +201,34 @@ def _page_content(page) -> bytes:
 def learn_folios(specimen: RenderedPart, numbers: tuple[int, ...]) -> FolioModel | None:
     """The folio model, or None if this layout's folios are not one glyph run of digits that
     differ only in their glyphs (roman numerals, "Hal. 5", kerned digit pairs, proportional
-    digits set flush right...): then folios are rendered page by page, as before."""
+    digits...): then folios are rendered page by page, as before."""
     if specimen.pages != len(numbers):
         return None
     with pikepdf.open(io.BytesIO(specimen.pdf)) as pdf:
         contents = [_page_content(page) for page in pdf.pages]
+        widths = {}
+        for _, font in _type0_fonts(pdf):
+            widths.update(_widths(font.DescendantFonts[0].get("/W")))
     glyph_of, kinds = {}, {}
+    # The first page is a :first page, which a layout may style apart; no booklet page 1 has a folio.
     for index, (number, content) in enumerate(zip(numbers, contents)):
+        if index == 0:
+            continue
         runs = _TJ.findall(content)
         if len(runs) != 1 or b"Tj" in content:
             return None
         glyphs = _GLYPH.findall(runs[0])
-        if len(glyphs) != len(str(number)):
+        # Nothing between the glyphs but zero adjustments: no kerning that another pair of
+        # digits would need differently.
+        if len(glyphs) != len(str(number)) or any(float(gap) for gap in _GLYPH.sub(b" ", runs[0]).split()):
             return None
         for digit, glyph in zip(str(number), glyphs):
             if glyph_of.setdefault(digit, glyph) != glyph:
                 return None
         kinds.setdefault((len(str(number)), number % 2), []).append(index)
+    # Digits all as wide as each other, so a number sits where any other of its length does.
+    if len({widths.get(int(glyph, 16)) for glyph in glyph_of.values()}) != 1 or len(glyph_of) != 10:
+        return None
     model = FolioModel(specimen, {kind: pages[0] for kind, pages in kinds.items()}, glyph_of)
     # Every specimen must come out of its kind's first one exactly: otherwise the model is wrong.
     for kind, pages in kinds.items():
@@ -391,7 +402,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         # Folios depend on nothing but the page number: learn how the layout draws them from a
         # few specimen pages (see FolioModel), rendered first.
         estimate = hint.get("total") or front_guess + 2 * len(profiles) + 4
-        specimens = folio_specimens(len(str(estimate)))
+        specimens = folio_specimens(len(str(estimate)) + 1)  # four pages more, in case the guess is short
         specimen_job = jobs_.part(render_folios_html(booklet, root, 1, 0, options, numbers=specimens), SOON)
         for order, batch in enumerate(_batches(missing, workers)):
             html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
@@ -416,7 +427,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             for number in range(2, last):
                 first = (number - 1) // FOLIO_CHUNK * FOLIO_CHUNK + 1
                 if first not in chunks and not (folio_model and folio_model.covers(number)):
-                    chunks[first] = jobs_.part(render_folios_html(booklet, root, first, FOLIO_CHUNK, options), priority)
+                    # Two pages more in front: the first is a :first page, which a layout may style apart.
+                    chunks[first] = jobs_.part(render_folios_html(booklet, root, first - 2, FOLIO_CHUNK + 2, options), priority)
 
         render_chunks(estimate, SOON)
         for done, profile in enumerate(missing, start=1):
@@ -442,21 +454,33 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             raise RuntimeError("the front matter does not settle on a length")
         total = page_of["index"] + index.pages - 1
         render_chunks(total, URGENT)
-        chunks = {first: jobs_.result(job) for first, job in chunks.items()}
+        chunks = {first: jobs_.result(job) for first, job in chunks.items() if first < total}
 
         ordered = [front, *(parts[p.key] for p in profiles), index]
         folios = _FolioStamps(folio_model, chunks)
         font_files = _font_files(root)
         # The booklet's one subset of each font, made by the workers (idle now, fontTools loaded)
         # from the glyphs the parts reported; then they exit before the assembly needs memory.
-        needed: dict[str, set] = {}
+        needed: dict[str, set] = {}  # font name -> glyphs, as _share_fonts will gather them
+        users: dict[str, int] = {}
+        sha_of: dict[str, str] = {}
         for part in (*ordered, *folios.parts):
-            for sha, glyphs in part.glyphs.items():
-                needed.setdefault(sha, set()).update(glyphs)
-        wanted = {_subset_key(sha, glyphs): (font_files[sha], glyphs) for sha, glyphs in needed.items()
-                  if sha in font_files and cache.get_blob(_subset_key(sha, glyphs)) is None}
+            sha_of.update(part.fonts)
+            for name, glyphs in part.glyphs.items():
+                needed.setdefault(name, set()).update(glyphs)
+                users[name] = users.get(name, 0) + 1
+        wanted = {}
+        for name, glyphs in needed.items():
+            sha = sha_of.get(name)
+            if users[name] > 1 and sha in font_files and cache.get_blob(_subset_key(sha, glyphs)) is None:
+                wanted[_subset_key(sha, glyphs)] = (font_files[sha], glyphs)
         futures = {key: pool.submit(_subset, *request) for key, request in wanted.items()}
-        subsets = {key: future.result() for key, future in futures.items()}
+        subsets = {}
+        for key, future in futures.items():
+            try:
+                subsets[key] = future.result()
+            except Exception:  # the assembly subsets that font itself, and says why if it fails
+                pass
     warnings = tuple(w for part in ordered for w in part.warnings)
     rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets)
     if not warnings:
@@ -594,7 +618,7 @@ class _FolioStamps:
                     form[key] = value
             return form
         first = (number - 1) // FOLIO_CHUNK * FOLIO_CHUNK + 1
-        return out.copy_foreign(self.opened[first].pages[number - first].as_form_xobject())
+        return out.copy_foreign(self.opened[first].pages[number - first + 2].as_form_xobject())
 
 
 def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_files: dict,
@@ -682,6 +706,8 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         if name.lstrip("/") not in files or len(fonts) < 2:
             continue
         sha, path = files[name.lstrip("/")]
+        if any("/FontFile2" not in font.DescendantFonts[0].FontDescriptor for font in fonts):
+            continue  # CFF (.otf) fonts are embedded as /FontFile3: keep the parts' own cuts
         widths, unicode = {}, {}
         try:
             for font in fonts:
@@ -700,10 +726,14 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
     # workers have usually made them already (`made`), from the glyphs each part reported.
     for descendant, sha, path, glyphs in subsets:
         key = _subset_key(sha, glyphs)
-        found = None if key in made else cache.get_blob(key)
-        data = made[key] if key in made else found[1] if found else _subset(path, glyphs)
-        if not found:
+        if key in made:
+            data = made[key]
             cache.put_blob(key, {}, data)
+        else:
+            found = cache.get_blob(key)
+            data = found[1] if found else _subset(path, glyphs)
+            if not found:
+                cache.put_blob(key, {}, data)
         font_file = pikepdf.Stream(pdf, data)
         font_file.Length1 = len(data)
         descendant.FontDescriptor.FontFile2 = font_file

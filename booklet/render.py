@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -75,15 +76,27 @@ def _font_config(root: Path) -> FontConfiguration:
     a process renders: creating one loads the system's font configuration, and its font and
     shaping caches stay warm. (WeasyPrint knows a font face by its @font-face rule alone, so a
     changed font file needs a new configuration.)"""
-    fonts = []
-    for folder in (root / "fonts", builtin("fonts")):
+    files = []
+    for folder in (root / "fonts", root / "layouts", builtin("fonts"), builtin("layouts")):
         if folder.is_dir():
-            fonts += [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in sorted(folder.iterdir())]
-    key = (str(root), tuple(fonts))
+            files += [(str(path), path.stat().st_size, path.stat().st_mtime_ns)
+                      for path in sorted(folder.rglob("*")) if path.is_file()]
+    key = (str(root), tuple(files))
     if key not in _font_configs:
         _font_configs.clear()  # a process renders one booklet at a time
         _font_configs[key] = FontConfiguration()
     return _font_configs[key]
+
+
+def _forget_inherited_font_configs() -> None:
+    # A forked worker inherits its parent's configurations; dropping them must not delete the
+    # temporary folder of fonts the parent still uses (WeasyPrint deletes it when one is freed).
+    for config in _font_configs.values():
+        config._folder = None
+    _font_configs.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_font_configs)
 
 
 class _WarningCollector(logging.Handler):

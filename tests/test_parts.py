@@ -154,9 +154,11 @@ def test_folios_the_model_cannot_draw_are_rendered_page_by_page(mini, tmp_path):
     # A layout whose folios are more than the number is not guessed at: its folio pages are
     # rendered, and the booklet is still the single pass's.
     (mini / "layouts").mkdir()
+    # Its first page is styled apart too: each chunk of folio pages must not start on a :first page.
     (mini / "layouts" / "page.css").write_text(
         (ROOT / "layouts" / "page.css").read_text(encoding="utf-8").replace(
-            "content: counter(page);", 'content: "Hal. " counter(page, lower-roman);'), encoding="utf-8")
+            "content: counter(page);", 'content: "Hal. " counter(page, lower-roman);')
+        + "\n@page :first { @bottom-right { content: none; } }\n", encoding="utf-8")
     assert _folio_model(mini) is None
     fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
     slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
@@ -170,6 +172,18 @@ def test_a_wrong_guess_of_the_front_matter_on_a_cold_build_is_corrected(mini, tm
     # guess_front); another layout or long titles make it wrong, and the contents are redone.
     import booklet.parts
     monkeypatch.setattr(booklet.parts, "guess_front", lambda booklet: wrong)
+    fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
+    check_booklet(fast)
+    assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_a_first_page_styled_apart_does_not_stop_the_folio_model(mini, tmp_path):
+    # The specimens' first page is a :first page; the booklet's (the cover) has no folio anyway.
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "page.css").write_text(
+        (ROOT / "layouts" / "page.css").read_text(encoding="utf-8")
+        + "\n@page :first { @bottom-right { content: none; } }\n", encoding="utf-8")
+    assert _folio_model(mini) is not None
     fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
     check_booklet(fast)
     assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
