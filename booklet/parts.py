@@ -459,28 +459,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         ordered = [front, *(parts[p.key] for p in profiles), index]
         folios = _FolioStamps(folio_model, chunks)
         font_files = _font_files(root)
-        # The booklet's one subset of each font, made by the workers (idle now, fontTools loaded)
-        # from the glyphs the parts reported; then they exit before the assembly needs memory.
-        needed: dict[str, set] = {}  # font name -> glyphs, as _share_fonts will gather them
-        users: dict[str, int] = {}
-        sha_of: dict[str, str] = {}
-        for part in (*ordered, *folios.parts):
-            sha_of.update(part.fonts)
-            for name, glyphs in part.glyphs.items():
-                needed.setdefault(name, set()).update(glyphs)
-                users[name] = users.get(name, 0) + 1
-        wanted = {}
-        for name, glyphs in needed.items():
-            sha = sha_of.get(name)
-            if users[name] > 1 and sha in font_files and cache.get_blob(_subset_key(sha, glyphs)) is None:
-                wanted[_subset_key(sha, glyphs)] = (font_files[sha], glyphs)
-        futures = {key: pool.submit(_subset, *request) for key, request in wanted.items()}
-        subsets = {}
-        for key, future in futures.items():
-            try:
-                subsets[key] = future.result()
-            except Exception:  # the assembly subsets that font itself, and says why if it fails
-                pass
+        # The workers are idle now and have fontTools loaded; they exit before the assembly.
+        subsets = _subsets_in(pool, (*ordered, *folios.parts), font_files, cache)
     warnings = tuple(w for part in ordered for w in part.warnings)
     rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets)
     if not warnings:
@@ -583,6 +563,32 @@ def _font_files(root: Path) -> dict[str, Path]:
                 if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
                     found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
     return found
+
+
+def _subsets_in(pool, parts, font_files: dict, cache: PartCache) -> dict[str, bytes]:
+    """The booklet's one subset of each shared font, made in the pool from the glyphs the parts
+    reported, keyed as _share_fonts will look them up. One that fails is left to the assembly."""
+    needed: dict[str, set] = {}  # font name -> glyphs, as _share_fonts will gather them
+    users: dict[str, int] = {}
+    sha_of: dict[str, str] = {}
+    for part in parts:
+        sha_of.update(part.fonts)
+        for name, glyphs in part.glyphs.items():
+            needed.setdefault(name, set()).update(glyphs)
+            users[name] = users.get(name, 0) + 1
+    futures = {}
+    for name, glyphs in needed.items():
+        sha = sha_of.get(name)
+        key = _subset_key(sha, glyphs)
+        if users[name] > 1 and sha in font_files and cache.get_blob(key) is None:
+            futures[key] = pool.submit(_subset, font_files[sha], glyphs)
+    subsets = {}
+    for key, future in futures.items():
+        try:
+            subsets[key] = future.result()
+        except Exception:  # the assembly subsets that font itself, and says why if it fails
+            pass
+    return subsets
 
 
 class _FolioStamps:
