@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +28,13 @@ class RenderTimeout(Exception):
 
 def _limit_worker(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+    # Ctrl-C reaches the whole process group. The build stops the workers itself (abandon);
+    # a worker waiting for work would otherwise die on it and print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker that runs out of memory can fail inside multiprocessing itself, which prints a
+    # traceback on its way out; the build reports that in a sentence (see Workers.__exit__), and
+    # a render's own errors travel back with its result. Nothing a worker prints is for the user.
+    sys.stderr = open(os.devnull, "w")
     # A render makes millions of short-lived objects; Python's default collector thresholds
     # make it rescan them over and over (about a tenth of the render time). Collect rarely
     # during a render and fully after it (see run_limited), never the modules loaded before.

@@ -391,14 +391,12 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
 
         # The pages each profession takes: known if cached, else what the last build saw, else a spread.
         pages = {p.key: parts[p.key].pages if parts[p.key] else hint.get("pages", {}).get(p.key, 2) for p in profiles}
-        if "front" in hint:
-            front_guess, contents_guess = hint["front"], hint["contents"]
-        else:
-            # Nothing measured before: render the front matter at once on a guess of its length.
-            # Right, it is the one to keep; wrong, it has measured the length for the next one.
-            front_guess, contents_guess = guess_front(booklet)
+        # Nothing measured before: render the front matter at once on a guess of its length.
+        # Right, it is the one to keep; wrong, it has measured the length for the next one.
+        measured = "front" in hint
+        front_guess, contents_guess = (hint["front"], hint["contents"]) if measured else guess_front(booklet)
         guessed = numbers(front_guess, pages, contents_guess)
-        first_front = front_part(guessed) if "front" not in hint else None
+        first_front = None if measured else front_part(guessed)
         # Folios depend on nothing but the page number: learn how the layout draws them from a
         # few specimen pages (see FolioModel), rendered first.
         estimate = hint.get("total") or front_guess + 2 * len(profiles) + 4

@@ -79,8 +79,10 @@ def _font_config(root: Path) -> FontConfiguration:
     files = []
     for folder in (root / "fonts", root / "layouts", builtin("fonts"), builtin("layouts")):
         if folder.is_dir():
-            files += [(str(path), path.stat().st_size, path.stat().st_mtime_ns)
-                      for path in sorted(folder.rglob("*")) if path.is_file()]
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    status = path.stat()
+                    files.append((str(path), status.st_size, status.st_mtime_ns))
     key = (str(root), tuple(files))
     if key not in _font_configs:
         _font_configs.clear()  # a process renders one booklet at a time

@@ -138,3 +138,14 @@ def test_ctrl_c_at_any_moment_stops_the_build_promptly(larger, delay):
     assert "Traceback" not in err
     assert process.returncode in (0, 130)
     (larger / "dist" / "other.pdf").unlink(missing_ok=True)
+
+
+def test_an_idle_worker_outlives_ctrl_c():
+    # Ctrl-C reaches every process of the group; a worker between two renders used to die on it
+    # with a traceback (the build stops its workers itself).
+    from booklet.limits import Workers
+    with Workers(1) as workers:
+        pid = workers.submit(os.getpid).result()
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert workers.submit(os.getpid).result() == pid
