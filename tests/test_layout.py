@@ -53,8 +53,10 @@ def test_page_numbers_can_be_printed_literally():
     booklet = make_booklet(load_library(MINI))
     page_of = {p.key: 100 + i for i, p in enumerate(booklet.profiles)} | {"index": 999, "contents": 3}
     html = render_html(booklet, MINI, page_of=page_of)
-    assert 'data-target="#p-kesehatan-perawat">102</span>' in html
-    assert 'data-target="#indeks">999</span>' in html
+    assert '<a href="#p-kesehatan-perawat"><span class="page">102</span>' in html
+    assert '<a href="#indeks"><span class="page">999</span>' in html
+    assert 'class="index-page" href="#p-kesehatan-perawat">102</a>' in html
+    assert "data-target" not in html  # only target-counter() reads it
 
 
 def test_index_columns_never_end_with_a_letter_heading():
