@@ -6,12 +6,13 @@ import logging
 import os
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError
 
 from .errors import BookletError
 from .model import Rendered
@@ -68,14 +69,25 @@ class BookletFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
-_font_configs: dict = {}
+class _RenderState:
+    """What the documents a process renders for one booklet folder share: the font
+    configuration (creating one loads the system's, and its font and shaping caches stay warm),
+    counter styles and colour profiles, and the parsed stylesheets (WeasyPrint would parse every
+    stylesheet again for every document, a fiftieth of a second each time)."""
+
+    def __init__(self):
+        self.font_config = FontConfiguration()
+        self.counter_style = CounterStyle()
+        self.color_profiles: dict = {}
+        self.sheets: dict = {}  # (url or inline text) -> (CSS, warnings its parsing logged)
 
 
-def _font_config(root: Path) -> FontConfiguration:
-    """One font configuration per booklet folder and state of its fonts, shared by the documents
-    a process renders: creating one loads the system's font configuration, and its font and
-    shaping caches stay warm. (WeasyPrint knows a font face by its @font-face rule alone, so a
-    changed font file needs a new configuration.)"""
+_states: dict = {}
+
+
+def _state(root: Path) -> _RenderState:
+    """The render state of a booklet folder and the state of its fonts and layouts. (WeasyPrint
+    knows a font face by its @font-face rule alone, so a changed font file needs a new one.)"""
     files = []
     for folder in (root / "fonts", root / "layouts", builtin("fonts"), builtin("layouts")):
         if folder.is_dir():
@@ -84,21 +96,74 @@ def _font_config(root: Path) -> FontConfiguration:
                     status = path.stat()
                     files.append((str(path), status.st_size, status.st_mtime_ns))
     key = (str(root), tuple(files))
-    if key not in _font_configs:
-        _font_configs.clear()  # a process renders one booklet at a time
-        _font_configs[key] = FontConfiguration()
-    return _font_configs[key]
+    if key not in _states:
+        _states.clear()  # a process renders one booklet at a time
+        _states[key] = _RenderState()
+    return _states[key]
 
 
-def _forget_inherited_font_configs() -> None:
-    # A forked worker inherits its parent's configurations; dropping them must not delete the
-    # temporary folder of fonts the parent still uses (WeasyPrint deletes it when one is freed).
-    for config in _font_configs.values():
-        config._folder = None
-    _font_configs.clear()
+def _forget_inherited_states() -> None:
+    # A forked worker inherits its parent's states; dropping them must not delete the temporary
+    # folder of fonts the parent still uses (WeasyPrint deletes it when a configuration is freed).
+    for state in _states.values():
+        state.font_config._folder = None
+    _states.clear()
 
 
-os.register_at_fork(after_in_child=_forget_inherited_font_configs)
+os.register_at_fork(after_in_child=_forget_inherited_states)
+
+
+def _is_stylesheet(element) -> bool:
+    """A <style> or <link rel=stylesheet> WeasyPrint would apply to print, as find_stylesheets
+    decides; one with a media query of its own is left to WeasyPrint."""
+    if element.tag not in ("style", "link") or element.get("media", "all").strip() not in ("all", "print"):
+        return False
+    if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
+        return False
+    if element.tag == "style":
+        return True
+    kinds = element.get("rel", "").lower().split()
+    return "stylesheet" in kinds and "alternate" not in kinds and bool(element.get("href"))
+
+
+def _take_stylesheets(document: weasyprint.HTML) -> list:
+    """Remove the document's stylesheets from its tree, in document order, so that WeasyPrint
+    does not parse them; they are applied from the process's parsed ones instead."""
+    taken = []
+    for parent in list(document.etree_element.iter()):
+        for child in list(parent):
+            if _is_stylesheet(child):
+                taken.append(child)
+                parent.remove(child)
+    return taken
+
+
+def _stylesheets(document: weasyprint.HTML, state: _RenderState, fetcher, collector) -> list:
+    """The document's stylesheets, parsed once per process. They are given to WeasyPrint as user
+    stylesheets: all of them, in order, so they cascade among themselves as they would as the
+    author's (the built-in layouts set no style attributes), and above WeasyPrint's defaults."""
+    sheets = []
+    for element in _take_stylesheets(document):
+        if element.tag == "style":
+            text = "".join(element.itertext())
+            key, source = ("style", document.base_url, text), {"string": text, "base_url": document.base_url}
+        else:
+            url = urljoin(document.base_url, element.get("href").strip())
+            key, source = url, {"url": url, "_check_mime_type": True}
+        if key not in state.sheets:
+            before = len(collector.messages)
+            try:
+                css = weasyprint.CSS(url_fetcher=fetcher, font_config=state.font_config,
+                                     counter_style=state.counter_style,
+                                     color_profiles=state.color_profiles, **source)
+            except URLFetchingError as exception:
+                logging.getLogger("weasyprint").error("Failed to load stylesheet at %s: %s", key, exception)
+                continue
+            state.sheets[key] = css, tuple(collector.messages[before:])
+        else:
+            collector.messages += state.sheets[key][1]
+        sheets.append(state.sheets[key][0])
+    return sheets
 
 
 class _WarningCollector(logging.Handler):
@@ -119,9 +184,11 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        font_config = _font_config(root)
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=font_config, **options)
+        state = _state(root)
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        sheets = _stylesheets(source, state, fetcher, collector)
+        document = source.render(font_config=state.font_config, counter_style=state.counter_style,
+                                 color_profiles=state.color_profiles, stylesheets=sheets, **options)
         anchors: dict[str, int] = {}
         levels = []
         for number, page in enumerate(document.pages, start=1):
