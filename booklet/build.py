@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -16,9 +16,9 @@ from .layout import render_handout_html, render_html
 from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
-from .postprocess import finish, finish_handout
+from .postprocess import finish, finish_handout, finish_pdf
 from .limits import Workers, ready_workers, start_workers
-from .parts import PartCache, render_parts, render_workers
+from .parts import render_parts, render_workers
 from .select import make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
@@ -128,7 +128,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
     def render(options):
         if in_parts:
             return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder,
-                                progress=progress)
+                                progress=progress, finish=functools.partial(finish_pdf, booklet, options=options))
         return render_isolated(render_html(booklet, library.root, options=options), library.root,
                                options.pdf_variant)
 
@@ -137,7 +137,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         # Fill the last sheet with notes pages before the back cover, which must stay last.
         options = dataclasses.replace(options, notes_before_back=-rendered.page_count % 4)
         rendered = render(options)
-    pdf, page_of = _finish(booklet, rendered, options, PartCache(cache_folder))
+    pdf, page_of = finish(booklet, rendered, options)
     sheets = None
     if impose == "saddle":
         pdf, sheets = saddle(pdf)
@@ -168,18 +168,6 @@ def last_pages(root: Path) -> dict:
         return json.loads((Path(root) / CACHE / PAGES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _finish(booklet: Booklet, rendered, options: PrintOptions, cache) -> tuple[bytes, dict]:
-    """The completeness gate and viewer settings, skipped for a booklet finished before."""
-    key = hashlib.sha256(f"finished {rendered.key}".encode()).hexdigest()[:40] if rendered.key else None
-    found = cache.get_blob(key) if key else None
-    if found is not None:
-        return found[1], found[0]["page_of"]
-    pdf, page_of = finish(booklet, rendered, options)
-    if key:
-        cache.put_blob(key, {"page_of": page_of}, pdf)
-    return pdf, page_of
 
 
 def render_isolated(html: str, root: Path, pdf_variant: str | None = None):

@@ -137,3 +137,4 @@ class Rendered:
     fonts: dict = field(default_factory=dict)  # PDF font name -> sha256 of the font file it subsets
     key: str | None = None  # for a booklet rendered in parts: a digest of everything it was made from
     bookmark_levels: tuple[int, ...] = ()  # of every bookmark, in document order
+    finished: bool = False  # the completeness gate passed and the viewer settings are set

@@ -330,8 +330,12 @@ def guess_front(booklet: Booklet) -> tuple[int, int]:
 
 
 def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOptions(),
-                 jobs: int | None = None, cache_folder: Path | None = None, progress=None) -> Rendered:
-    """The booklet as one PDF, assembled from parts; returned like a single-pass render."""
+                 jobs: int | None = None, cache_folder: Path | None = None, progress=None,
+                 finish=None) -> Rendered:
+    """The booklet as one PDF, assembled from parts; returned like a single-pass render.
+    `finish(rendered, pdf)`, if given, checks and saves the open assembled PDF (postprocess's
+    finish_pdf) and the result is marked finished: one save instead of a save, a re-open and
+    another save."""
     root = Path(root).resolve()
     cache = PartCache(cache_folder)
     assets = assets_digest(root, options)
@@ -357,7 +361,7 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         if whole is not None:
             pool.abandon()
             meta, pdf = whole
-            return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key)
+            return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key, finished=meta.get("finished", False))
 
         # What the last build of this selection measured: lets the contents and index be rendered
         # at once, in parallel with the professions, on the guess that their lengths still hold.
@@ -460,9 +464,10 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         # The workers are idle now and have fontTools loaded; they exit before the assembly.
         subsets = _subsets_in(pool, (*ordered, *folios.parts), font_files, cache)
     warnings = tuple(w for part in ordered for w in part.warnings)
-    rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets)
+    rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets, finish)
     if not warnings:
-        cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages}, rendered.pdf)
+        cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages,
+                                   "finished": rendered.finished}, rendered.pdf)
         cache.put_blob(hint_key, {"front": front_pages, "contents": contents_page, "pages": pages,
                                   "total": rendered.page_count}, b"")
     return dataclasses.replace(rendered, key=whole_key)
@@ -626,7 +631,7 @@ class _FolioStamps:
 
 
 def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_files: dict,
-              cache: PartCache, subsets: dict | None = None) -> Rendered:
+              cache: PartCache, subsets: dict | None = None, finish=None) -> Rendered:
     """One PDF from the parts: pages in order, folios stamped, links and bookmarks rebuilt."""
     opened = [pikepdf.open(io.BytesIO(part.pdf)) for part in ordered]
     try:
@@ -681,9 +686,12 @@ def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_
             fonts.update(part.fonts)
         _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache,
                      subsets or {})
+        rendered = Rendered(b"", total, anchor_pages, warnings)
+        if finish is not None:
+            return dataclasses.replace(rendered, pdf=finish(rendered, out)[0], finished=True)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True)
-        return Rendered(buffer.getvalue(), total, anchor_pages, warnings)
+        return dataclasses.replace(rendered, pdf=buffer.getvalue())
     finally:
         for pdf in opened:
             pdf.close()

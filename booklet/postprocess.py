@@ -54,13 +54,21 @@ def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, int]:
 
 def finish(booklet: Booklet, rendered: Rendered, options: PrintOptions = PrintOptions()) -> tuple[bytes, dict[str, int]]:
     """Run the gate and set viewer preferences; returns the final bytes and the page map."""
+    if rendered.finished:  # assembled from parts, and finished then (see finish_pdf)
+        return rendered.pdf, page_map(booklet, rendered)
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
-        pages = check_complete(booklet, rendered, pdf)
-        if pages["back"] != rendered.page_count:
-            raise BookletError(None, None, f"the back cover landed on page {pages['back']}, not last; the PDF was not written. Please report this as a bug.")
-        # Spreads open as spreads: odd pages on the right, the cover alone.
-        _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
-        return _save(pdf, options), pages
+        return finish_pdf(booklet, rendered, pdf, options)
+
+
+def finish_pdf(booklet: Booklet, rendered: Rendered, pdf: pikepdf.Pdf,
+               options: PrintOptions = PrintOptions()) -> tuple[bytes, dict[str, int]]:
+    """finish() on an open PDF: the assembly of parts calls it before its only save."""
+    pages = check_complete(booklet, rendered, pdf)
+    if pages["back"] != rendered.page_count:
+        raise BookletError(None, None, f"the back cover landed on page {pages['back']}, not last; the PDF was not written. Please report this as a bug.")
+    # Spreads open as spreads: odd pages on the right, the cover alone.
+    _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
+    return _save(pdf, options), pages
 
 
 def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, options: PrintOptions = PrintOptions()) -> bytes:

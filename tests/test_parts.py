@@ -187,3 +187,23 @@ def test_a_first_page_styled_apart_does_not_stop_the_folio_model(mini, tmp_path)
     fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
     check_booklet(fast)
     assert_same_booklet(fast, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_completeness_gate_guards_the_assembly(mini, tmp_path, monkeypatch):
+    """A part that lost a page (as WeasyPrint has dropped pages before) stops the fast build with
+    a sentence, and the PDF is not written: the gate runs on the assembled booklet too."""
+    from booklet import BookletError
+    from booklet import parts
+
+    extract = parts._extract
+
+    def lose_a_page(pdf, first, stop, *args):
+        part = extract(pdf, first, stop, *args)
+        if "p-kesehatan-perawat" in part.anchors and part.pages > 1:
+            return extract(pdf, first, stop - 1, *args)
+        return part
+
+    monkeypatch.setattr(parts, "_extract", lose_a_page)  # the workers fork after this
+    with pytest.raises(BookletError, match="whole spread"):
+        build(mini, jobs=1, cache=False, output=tmp_path / "fast.pdf")
+    assert not (tmp_path / "fast.pdf").exists()
