@@ -9,10 +9,14 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
-import weasyprint
-from weasyprint.css.counters import CounterStyle
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError
+from .linker import import_weasyprint
+
+import_weasyprint()  # the imports below then find it loaded
+
+import weasyprint  # noqa: E402
+from weasyprint.css.counters import CounterStyle  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError  # noqa: E402
 
 from .errors import BookletError
 from .model import Rendered
