@@ -9,7 +9,10 @@ BROWSER := $(VENV)/.browser
 
 .PHONY: booklet test check expected bench clean
 
+# Bytecode first: an editable install has none, and where PYTHONDONTWRITEBYTECODE is set Python
+# never writes it, so every build would compile booklet's modules again (quick when up to date).
 booklet: $(STAMP)
+	@$(BIN)/python -m compileall -q booklet
 	$(BIN)/booklet build
 
 test: $(STAMP) $(BROWSER)
