@@ -48,6 +48,9 @@ class RenderedPart:
     fonts: dict  # PDF font name -> sha256 of its font file
     warnings: tuple[str, ...] = ()
     glyphs: dict = dataclasses.field(default_factory=dict)  # PDF font name -> glyph ids its cut holds
+    # PDF font name -> {"widths": {glyph id: width}, "text": {code: text}} of its cut, read in the
+    # worker so the assembly need not parse every part's font again (keys are strings, for JSON)
+    font_maps: dict = dataclasses.field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- rendering (in workers)
@@ -60,29 +63,43 @@ def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: 
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         destinations = _destinations(pdf)
         outline = _flat_outline(pdf)
-        glyphs = _glyphs_used(pdf, rendered.fonts)
+        font_maps = _font_maps(pdf, rendered.fonts)
+        glyphs = {name: sorted(int(gid) for gid in maps["widths"]) for name, maps in font_maps.items()}
         # A part's outline is nested within the part only; keep each bookmark's own level so the
         # whole booklet's outline can be nested again (a profession under its field).
         if len(outline) == len(rendered.bookmark_levels):
             outline = [(level, title, dest) for level, (_, title, dest) in zip(rendered.bookmark_levels, outline)]
         if not splits:
             last = rendered.anchor_pages.get("sampul-belakang", end)
-            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, glyphs)]
+            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, glyphs, font_maps)]
         starts = [rendered.anchor_pages[a] - 1 for a in splits] + [end]
-        return [_extract(pdf, a, b, destinations, outline, rendered, glyphs) for a, b in zip(starts, starts[1:])]
+        return [_extract(pdf, a, b, destinations, outline, rendered, glyphs, font_maps)
+                for a, b in zip(starts, starts[1:])]
 
 
-def _glyphs_used(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, list[int]]:
-    """Per font, the glyphs its cut in this document holds, as _share_fonts will read them from
-    the assembled booklet: so the workers can make the booklet's subsets before the assembly."""
-    used: dict[str, set] = {}
+def _font_maps(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, dict]:
+    """Per font, the widths and text of the glyphs its cut in this document holds, as
+    _share_fonts would read them from the assembled booklet: so the workers can make the
+    booklet's subsets, and the assembly merge fonts without parsing them again. A font this code
+    cannot read is left out, and the assembly reads (or keeps) it itself."""
+    maps: dict[str, dict] = {}
     for name, font in _type0_fonts(pdf):
-        if name.lstrip("/") in fonts:
+        name = name.lstrip("/")
+        if name in fonts:
             try:
-                used.setdefault(name.lstrip("/"), set()).update(_widths(font.DescendantFonts[0].get("/W")))
-            except (ValueError, IndexError, KeyError):
-                pass
-    return {name: sorted(glyphs) for name, glyphs in used.items()}
+                widths = {str(gid): _number(width) for gid, width in _widths(font.DescendantFonts[0].get("/W")).items()}
+                text = _bfchars(font.ToUnicode.read_bytes())
+            except (ValueError, IndexError, KeyError, AttributeError):
+                continue
+            found = maps.setdefault(name, {"widths": {}, "text": {}})
+            found["widths"].update(widths)
+            found["text"].update(text)
+    return maps
+
+
+def _number(value) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def _type0_fonts(pdf: pikepdf.Pdf):
@@ -91,7 +108,7 @@ def _type0_fonts(pdf: pikepdf.Pdf):
             yield str(obj.BaseFont), obj
 
 
-def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs) -> RenderedPart:
+def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs, font_maps=None) -> RenderedPart:
     out = pikepdf.new()
     for index in range(first, stop):
         out.pages.append(pdf.pages[index])
@@ -107,7 +124,7 @@ def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
-                        rendered.fonts, rendered.warnings, glyphs)
+                        rendered.fonts, rendered.warnings, glyphs, font_maps or {})
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict:
@@ -278,13 +295,15 @@ class PartCache:
         meta, pdf = found
         try:
             return RenderedPart(pdf, meta["pages"], meta["anchors"], meta["destinations"],
-                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"], glyphs=meta.get("glyphs", {}))
+                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"], glyphs=meta.get("glyphs", {}),
+                                font_maps=meta.get("font_maps", {}))
         except (KeyError, TypeError):
             return None
 
     def put(self, key: str, part: RenderedPart) -> None:
         self.put_blob(key, {"pages": part.pages, "anchors": part.anchors, "destinations": part.destinations,
-                            "outline": part.outline, "fonts": part.fonts, "glyphs": part.glyphs}, part.pdf)
+                            "outline": part.outline, "fonts": part.fonts, "glyphs": part.glyphs,
+                            "font_maps": part.font_maps}, part.pdf)
 
 
 def assets_digest(root: Path, options: PrintOptions) -> str:
@@ -681,11 +700,18 @@ def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_
                         stack.pop()
                     (stack[-1][1].children if stack else outline.root).append(item)
                     stack.append((level, item))
-        fonts = {}
+        fonts, maps, unread = {}, {}, set()
         for part in (*ordered, *folios.parts):
             fonts.update(part.fonts)
+            for name in part.fonts:
+                if name not in part.font_maps:
+                    unread.add(name)  # a part cached by an older booklet, or a font it could not read
+                    continue
+                merged = maps.setdefault(name, {"widths": {}, "text": {}})
+                merged["widths"].update(part.font_maps[name]["widths"])
+                merged["text"].update(part.font_maps[name]["text"])
         _share_fonts(out, {name: (sha, font_files[sha]) for name, sha in fonts.items() if sha in font_files}, cache,
-                     subsets or {})
+                     subsets or {}, {name: found for name, found in maps.items() if name not in unread})
         rendered = Rendered(b"", total, anchor_pages, warnings)
         if finish is not None:
             return dataclasses.replace(rendered, pdf=finish(rendered, out)[0], finished=True)
@@ -705,7 +731,8 @@ def _subset_key(sha: str, glyphs) -> str:
     return hashlib.sha256(f"subset {sha} {sorted(glyphs)}".encode()).hexdigest()[:40]
 
 
-def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache, made: dict) -> None:
+def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: PartCache, made: dict,
+                 maps: dict | None = None) -> None:
     """Each part embeds its own cut of each font, all with the font's own glyph ids (WeasyPrint
     keeps them). Replace them with one font per face, as a single pass makes: the union of the
     glyphs, widths and text mappings, and one subset of the font file holding every glyph."""
@@ -721,12 +748,17 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         if any("/FontFile2" not in font.DescendantFonts[0].FontDescriptor for font in fonts):
             continue  # CFF (.otf) fonts are embedded as /FontFile3: keep the parts' own cuts
         widths, unicode = {}, {}
-        try:
-            for font in fonts:
-                widths.update(_widths(font.DescendantFonts[0].get("/W")))
-                unicode.update(_bfchars(font.ToUnicode.read_bytes()))
-        except (ValueError, IndexError, KeyError):
-            continue  # a mapping this code does not read: keep the parts' own fonts
+        if maps and name.lstrip("/") in maps:  # as the workers read them from every part
+            known = maps[name.lstrip("/")]
+            widths = {int(gid): width for gid, width in known["widths"].items()}
+            unicode = known["text"]
+        else:
+            try:
+                for font in fonts:
+                    widths.update(_widths(font.DescendantFonts[0].get("/W")))
+                    unicode.update(_bfchars(font.ToUnicode.read_bytes()))
+            except (ValueError, IndexError, KeyError):
+                continue  # a mapping this code does not read: keep the parts' own fonts
         shared = fonts[0]
         descendant = shared.DescendantFonts[0]
         descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])

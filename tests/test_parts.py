@@ -207,3 +207,26 @@ def test_completeness_gate_guards_the_assembly(mini, tmp_path, monkeypatch):
     with pytest.raises(BookletError, match="whole spread"):
         build(mini, jobs=1, cache=False, output=tmp_path / "fast.pdf")
     assert not (tmp_path / "fast.pdf").exists()
+
+
+def test_parts_cached_without_font_maps_are_read_from_their_pdf(mini, tmp_path):
+    """The assembly merges fonts from what the workers read of each part; a part cached without
+    that (by an older booklet) has its fonts read from its PDF, to the same bytes."""
+    import json
+    build(mini, jobs=1, output=tmp_path / "first.pdf")
+    stripped = 0
+    for entry in (mini / ".booklet-cache" / "parts").glob("*.part"):
+        header, _, data = entry.read_bytes().partition(b"\n")
+        meta = json.loads(header)
+        if meta.pop("font_maps", None):
+            entry.write_bytes(json.dumps(meta).encode() + b"\n" + data)
+            stripped += 1
+    assert stripped
+    # Another profile, so the booklet is assembled again, mostly from the stripped parts.
+    donor = mini / "source" / "kesehatan" / "perawat.txt"
+    (donor.parent / "perawat-gigi.txt").write_text(
+        donor.read_text(encoding="utf-8").replace("Perawat", "Perawat Gigi", 1), encoding="utf-8")
+    mixed = build(mini, jobs=1, output=tmp_path / "mixed.pdf")
+    fresh = build(mini, jobs=1, cache=False, output=tmp_path / "fresh.pdf")
+    assert mixed.page_count == fresh.page_count
+    assert mixed.path.read_bytes() == fresh.path.read_bytes()
