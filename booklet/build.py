@@ -5,11 +5,13 @@ import contextlib
 import dataclasses
 import fcntl
 import functools
+import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .errors import BookletError
 from .impose import saddle
 from .layout import render_handout_html, render_html
@@ -19,6 +21,7 @@ from .output import write_atomically
 from .postprocess import finish, finish_handout, finish_pdf
 from .limits import Workers, ready_workers, start_workers
 from .parts import render_parts, render_workers
+from .paths import LABELS, builtin
 from .select import make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
@@ -75,15 +78,61 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     in `.booklet-cache/`; `single_pass` renders the whole booklet as one document, as does a
     tagged PDF variant (a structure tree cannot be stitched together from parts)."""
     if library is None:
-        start_early(options, single_pass, jobs)
+        start_early(root, only, exclude, paper, options, impose, single_pass, jobs, cache)
         library = load(root)
     with build_lock(library.root):
         return _build(library, only, exclude, paper, output, options, impose, single_pass, jobs, cache, progress)
 
 
-def start_early(options: PrintOptions = PrintOptions(), single_pass: bool = False, jobs: int | None = None) -> None:
-    """Start the render workers a build will use before the booklet is read (see limits)."""
+def start_early(root: Path, only=(), exclude=(), paper: str | None = None, options: PrintOptions = PrintOptions(),
+                impose: str | None = None, single_pass: bool = False, jobs: int | None = None, cache: bool = True,
+                **_other_settings) -> None:
+    """Start the render workers a build will use before the booklet is read (see limits); but
+    not when no input has changed since the last build of the same selection. Its PDF is then
+    in the cache, and two workers loading WeasyPrint would only slow the rebuild down. (Only a
+    hint: a build that does need to render starts its workers then.)"""
+    if cache and _last_inputs(Path(root)).get(_selection_key(only, exclude, paper, options, impose, single_pass)) \
+            == _inputs_fingerprint(Path(root)):
+        return
     start_workers(1 if single_pass or options.pdf_variant else render_workers(jobs))
+
+
+INPUTS_FILE = "last-inputs.json"
+
+
+def _selection_key(only, exclude, paper, options, impose, single_pass) -> str:
+    return repr((tuple(only), tuple(exclude), paper, options, impose, single_pass))
+
+
+def _inputs_fingerprint(root: Path) -> str:
+    """The name, size and modification time of every file a build reads (but a logo), and
+    booklet's version: quick to take, and the same when nothing was edited."""
+    digest = hashlib.sha256(__version__.encode())
+    folders = [root / "source", root / "layouts", root / "fonts", builtin("layouts"), builtin("fonts"), LABELS]
+    files = [root / "booklet.yaml"] + [path for folder in folders if folder.is_dir() for path in sorted(folder.rglob("*"))]
+    for path in files:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _last_inputs(root: Path) -> dict:
+    try:
+        return json.loads((root / CACHE / INPUTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _remember_inputs(root: Path, key: str) -> None:
+    try:
+        known = _last_inputs(root)
+        known[key] = _inputs_fingerprint(root)
+        write_atomically(root / CACHE / INPUTS_FILE, json.dumps(dict(list(known.items())[-20:]), indent=1).encode())
+    except (OSError, BookletError):
+        pass  # only the next rebuild's head start is lost
 
 
 @contextlib.contextmanager
@@ -147,6 +196,8 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
     overflowing = tuple(p for p, a, b in zip(booklet.profiles, starts, starts[1:]) if b - a > 2)
     if impose is None:
         _remember_pages(library.root, {p.key: b - a for p, a, b in zip(booklet.profiles, starts, starts[1:])})
+    if cache:
+        _remember_inputs(library.root, _selection_key(only, exclude, paper, options, impose, single_pass))
     return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
 
 

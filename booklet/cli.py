@@ -243,7 +243,7 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
 
 def _build_once(project: Path, only, exclude, settings: dict, quiet: bool, verbose: bool):
     started = time.monotonic()
-    start_early(settings["options"], settings["single_pass"], settings["jobs"])
+    start_early(project, only, exclude, **settings)
     library = _read_selection(project, only, exclude)
     with _progress(quiet) as progress:
         result = build_booklet(project, only, exclude, library=library, progress=progress, **settings)

@@ -144,6 +144,11 @@ def start_workers(count: int) -> None:
         _started[count].warm_up(count)
 
 
+def started_workers(count: int) -> Workers | None:
+    """The workers started early for this count, if any (the caller now owns them)."""
+    return _started.pop(count, None)
+
+
 def ready_workers(count: int) -> Workers:
     """The workers started early for this count, else new ones, loading WeasyPrint already."""
     pool = _started.pop(count, None)

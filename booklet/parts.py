@@ -26,7 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from . import __version__
-from .limits import deferred_interrupt, ready_workers
+from .limits import deferred_interrupt, ready_workers, started_workers
 from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
@@ -365,7 +365,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         return hashlib.sha256((assets + html).encode()).hexdigest()[:40]
 
     workers = render_workers(jobs)
-    pool = ready_workers(workers)
+    # Workers started early, if any; else they start once the whole booklet proves not cached.
+    pool = started_workers(workers)
     try:
         profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
                            for p in profiles}
@@ -378,9 +379,11 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         whole_key = key_of("\0".join([repr(options), front_shape_html, *profession_html.values()]))
         whole = cache.get_blob(whole_key)
         if whole is not None:
-            pool.abandon()
+            if pool is not None:
+                pool.abandon()
             meta, pdf = whole
             return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key, finished=meta.get("finished", False))
+        pool = pool or ready_workers(workers)
 
         # What the last build of this selection measured: lets the contents and index be rendered
         # at once, in parallel with the professions, on the guess that their lengths still hold.
@@ -389,7 +392,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
         missing = [p for p in profiles if parts[p.key] is None]
     except BaseException:  # nothing will be rendered: end the workers now
-        pool.abandon()
+        if pool is not None:
+            pool.abandon()
         raise
 
     def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:

@@ -230,3 +230,43 @@ def test_parts_cached_without_font_maps_are_read_from_their_pdf(mini, tmp_path):
     fresh = build(mini, jobs=1, cache=False, output=tmp_path / "fresh.pdf")
     assert mixed.page_count == fresh.page_count
     assert mixed.path.read_bytes() == fresh.path.read_bytes()
+
+
+def test_a_rebuild_with_nothing_changed_starts_no_render_worker(mini, tmp_path, monkeypatch):
+    """Render workers are started before the booklet is read, except when no input changed since
+    the last build of the same selection: its PDF is cached, and loading WeasyPrint twice would
+    only slow the rebuild. The hint is never trusted for the PDF itself."""
+    import os
+    from booklet import limits
+    started = []
+    workers = limits.Workers
+
+    class CountedWorkers(workers):
+        def __init__(self, count):
+            started.append(count)
+            super().__init__(count)
+
+    monkeypatch.setattr(limits, "Workers", CountedWorkers)
+    first = build(mini, jobs=2, output=tmp_path / "first.pdf")
+    assert started == [2]
+    again = build(mini, jobs=2, output=tmp_path / "again.pdf")
+    assert started == [2]  # nothing started: the booklet came from the cache
+    assert again.path.read_bytes() == first.path.read_bytes()
+    build(mini, jobs=2, paper="A5", output=tmp_path / "a5.pdf")  # another selection: not cached
+    assert started == [2, 2]
+    # The hint says unchanged, but the cache is gone: workers start late, the PDF is the same.
+    shutil.rmtree(mini / ".booklet-cache" / "parts")
+    late = build(mini, jobs=2, output=tmp_path / "late.pdf")
+    assert started == [2, 2, 2]
+    assert late.path.read_bytes() == first.path.read_bytes()
+    # Before the booklet is read: nothing to start while unchanged; an edit starts them.
+    from booklet.build import start_early
+    start_early(mini, jobs=2)
+    assert started == [2, 2, 2] and not limits._started
+    profile = mini / "source" / "kesehatan" / "perawat.txt"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nKalimat tambahan.", encoding="utf-8")
+    os.utime(profile, ns=(profile.stat().st_atime_ns, profile.stat().st_mtime_ns + 10**9))
+    start_early(mini, jobs=2)
+    assert started == [2, 2, 2, 2]
+    build(mini, jobs=2, output=tmp_path / "edited.pdf")  # and the build uses them
+    assert started == [2, 2, 2, 2] and not limits._started
