@@ -878,12 +878,24 @@ MAX_BATCH = 8  # professions per document: a worker's memory grows with its docu
 
 def _batches(profiles, workers: int) -> list[list]:
     """A few batches per worker: large enough to share the cost of starting a document,
-    small enough to keep both cores busy to the end and memory flat."""
+    small enough to keep both cores busy and memory flat. The last few hold two professions
+    each, so the cores finish together instead of one waiting on the other's last large batch."""
+    profiles = list(profiles)
     if not profiles:
         return []
     count = max(min(len(profiles), workers * 4), -(-len(profiles) // MAX_BATCH))
     size = -(-len(profiles) // count)
-    return [list(profiles[i:i + size]) for i in range(0, len(profiles), size)]
+    tail = min(len(profiles), workers * 4) if size > 2 and workers > 1 else 0
+    head = profiles[:len(profiles) - tail]
+    return _even(head, -(-len(head) // size)) + _even(profiles[len(head):], -(-tail // 2))
+
+
+def _even(items: list, count: int) -> list[list]:
+    """`items` in `count` consecutive runs whose lengths differ by one at most."""
+    if not items:
+        return []
+    bounds = [round(i * len(items) / count) for i in range(count + 1)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def render_workers(jobs: int | None) -> int:
