@@ -86,6 +86,12 @@ def check_booklet(result):
             assert (2, profile.title, actual_start[profile.key]) in marks
     assert titles["Daftar Isi"] == 3
     assert titles["Indeks Jurusan"] == index_start
+    # Nothing but those: no heading inside a page (WeasyPrint bookmarks every h2 by default).
+    assert [(title, page) for depth, title, page in marks if depth == 2] == \
+        [(profile.title, actual_start[profile.key]) for profile in booklet.profiles]
+    assert [title for depth, title, _ in marks if depth == 1][1:] == \
+        ["Daftar Isi", *(field.title for field in booklet.fields), "Indeks Jurusan"]
+    assert {depth for depth, _, _ in marks} == {1, 2}
     assert_sound_pdf(result.path)
     return actual_start
 
