@@ -367,12 +367,58 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
     workers = render_workers(jobs)
     # Workers started early, if any; else they start once the whole booklet proves not cached.
     pool = started_workers(workers)
+    front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
+    back_layout = PartLayout(stubs=tuple(anchors))
+    queue = jobs_ = specimen_job = early_front = early_guess = None
+
+    def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:
+        page_of, page = {}, front_pages + 1
+        for profile in profiles:
+            page_of[profile.key] = page
+            page += pages[profile.key]
+        return page_of | {"index": page, "contents": contents_page}
+
+    def front_part(page_of):
+        return jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout), URGENT)
+
+    def index_part(page_of):
+        return jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout), URGENT)
+
+    def front_and_index(page_of):
+        return front_part(page_of), index_part(page_of)
+
+    def start(pool):
+        nonlocal queue, jobs_, specimen_job
+        queue = _Queue(pool, workers)
+        jobs_ = _Jobs(queue, cache, key_of, root)
+        # Folios depend on nothing but the page number: learn how the layout draws them from a
+        # few specimen pages (see FolioModel), rendered first.
+        specimen_job = jobs_.part(render_folios_html(booklet, root, 1, 0, options, numbers=specimens), SOON)
+
     try:
+        # What the last build of this selection measured: lets the contents and index be rendered
+        # at once, in parallel with the professions, on the guess that their lengths still hold.
+        hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
+        hint = (cache.get_blob(hint_key) or ({}, b""))[0]
+        # Nothing measured before: render the front matter at once on a guess of its length.
+        # Right, it is the one to keep; wrong, it has measured the length for the next one.
+        measured = "front" in hint
+        front_guess, contents_guess = (hint["front"], hint["contents"]) if measured else guess_front(booklet)
+        estimate = hint.get("total") or front_guess + 2 * len(profiles) + 4
+        specimens = folio_specimens(len(str(estimate)) + 1)  # four pages more, in case the guess is short
+        if pool is not None:
+            # The workers started early are loading WeasyPrint: while every profession's key is
+            # worked out below (a fifth of a second for 300), they can begin with the specimens
+            # and, if nothing was measured before, the front matter.
+            start(pool)
+            if not measured:
+                early_guess = numbers(front_guess, {p.key: hint.get("pages", {}).get(p.key, 2) for p in profiles},
+                                      contents_guess)
+                early_front = front_part(early_guess)
+
         profession_html = {p.key: render_html(booklet, root, parts=[p.key], options=options, part=PartLayout())
                            for p in profiles}
         dummy = {p.key: DUMMY_PAGE for p in profiles} | {"index": DUMMY_PAGE, "contents": 3}
-        front_layout = PartLayout(start_left=False, stubs=(*anchors, "indeks"))
-        back_layout = PartLayout(stubs=tuple(anchors))
         front_shape_html = render_html(booklet, root, parts=["front"], page_of=dummy, options=options, part=front_layout)
 
         # The whole booklet, keyed by every part's input: an unchanged booklet is not even assembled.
@@ -383,12 +429,9 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
                 pool.abandon()
             meta, pdf = whole
             return Rendered(pdf, meta["pages"], meta["anchors"], (), key=whole_key, finished=meta.get("finished", False))
-        pool = pool or ready_workers(workers)
-
-        # What the last build of this selection measured: lets the contents and index be rendered
-        # at once, in parallel with the professions, on the guess that their lengths still hold.
-        hint_key = key_of(f"hint {booklet.selection} {booklet.config.paper}")
-        hint = (cache.get_blob(hint_key) or ({}, b""))[0]
+        if pool is None:
+            pool = ready_workers(workers)
+            start(pool)
         parts = {p.key: cache.get(key_of(profession_html[p.key])) for p in profiles}
         missing = [p for p in profiles if parts[p.key] is None]
     except BaseException:  # nothing will be rendered: end the workers now
@@ -396,39 +439,14 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             pool.abandon()
         raise
 
-    def numbers(front_pages: int, pages: dict, contents_page: int) -> dict:
-        page_of, page = {}, front_pages + 1
-        for profile in profiles:
-            page_of[profile.key] = page
-            page += pages[profile.key]
-        return page_of | {"index": page, "contents": contents_page}
-
     with pool:
-        queue = _Queue(pool, workers)
-        jobs_ = _Jobs(queue, cache, key_of, root)
-
-        def front_part(page_of):
-            return jobs_.part(render_html(booklet, root, parts=["front"], page_of=page_of, options=options, part=front_layout), URGENT)
-
-        def index_part(page_of):
-            return jobs_.part(render_html(booklet, root, parts=["index", "back"], page_of=page_of, options=options, part=back_layout), URGENT)
-
-        def front_and_index(page_of):
-            return front_part(page_of), index_part(page_of)
-
         # The pages each profession takes: known if cached, else what the last build saw, else a spread.
         pages = {p.key: parts[p.key].pages if parts[p.key] else hint.get("pages", {}).get(p.key, 2) for p in profiles}
-        # Nothing measured before: render the front matter at once on a guess of its length.
-        # Right, it is the one to keep; wrong, it has measured the length for the next one.
-        measured = "front" in hint
-        front_guess, contents_guess = (hint["front"], hint["contents"]) if measured else guess_front(booklet)
         guessed = numbers(front_guess, pages, contents_guess)
-        first_front = None if measured else front_part(guessed)
-        # Folios depend on nothing but the page number: learn how the layout draws them from a
-        # few specimen pages (see FolioModel), rendered first.
-        estimate = hint.get("total") or front_guess + 2 * len(profiles) + 4
-        specimens = folio_specimens(len(str(estimate)) + 1)  # four pages more, in case the guess is short
-        specimen_job = jobs_.part(render_folios_html(booklet, root, 1, 0, options, numbers=specimens), SOON)
+        if measured:
+            first_front = None
+        else:
+            first_front = early_front if early_guess == guessed else front_part(guessed)
         for order, batch in enumerate(_batches(missing, workers)):
             html = render_html(booklet, root, parts=[p.key for p in batch], options=options, part=PartLayout())
             task = queue.submit(LATER + order, _render, html, root, None, tuple(p.anchor for p in batch))
