@@ -6,8 +6,8 @@
 Each scenario runs `python -m booklet build` as a child process on a synthetic corpus from
 bench/corpus.py, timed by wall clock; peak RSS is the largest sum over the process and its
 workers, sampled every 20 ms. The scenarios run in --repeat rounds (3 by default), each round
-all of them in order from the same corpus; a scenario's median time is reported, and each target
-is checked on the medians and on every round's own ratio.
+all of them in order from the same corpus; a scenario's median time is reported, each target is
+checked on the medians, and every round's own ratio is shown beside it.
 Needs the `bench` extra for (g): pip install -e '.[bench]'.
 """
 from __future__ import annotations

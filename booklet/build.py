@@ -91,8 +91,9 @@ def start_early(root: Path, only=(), exclude=(), paper: str | None = None, optio
     not when no input has changed since the last build of the same selection. Its PDF is then
     in the cache, and two workers loading WeasyPrint would only slow the rebuild down. (Only a
     hint: a build that does need to render starts its workers then.)"""
-    if cache and _last_inputs(Path(root)).get(_selection_key(only, exclude, paper, options, impose, single_pass)) \
-            == _inputs_fingerprint(Path(root)):
+    # (The single pass and tagged PDFs always render.)
+    if cache and not (single_pass or options.pdf_variant) and _last_inputs(Path(root)).get(
+            _selection_key(only, exclude, paper, options, impose, single_pass)) == _inputs_fingerprint(Path(root)):
         return
     start_workers(1 if single_pass or options.pdf_variant else render_workers(jobs))
 
@@ -129,6 +130,7 @@ def _last_inputs(root: Path) -> dict:
 def _remember_inputs(root: Path, key: str) -> None:
     try:
         known = _last_inputs(root)
+        known.pop(key, None)  # the most recent last: the twenty most recent selections are kept
         known[key] = _inputs_fingerprint(root)
         write_atomically(root / CACHE / INPUTS_FILE, json.dumps(dict(list(known.items())[-20:]), indent=1).encode())
     except (OSError, BookletError):
@@ -167,6 +169,7 @@ os.register_at_fork(after_in_child=lambda: [_held_locks.pop().close() for _ in r
 
 def _build(library: Library, only, exclude, paper, output, options: PrintOptions, impose, single_pass: bool,
            jobs, cache: bool, progress) -> BuildResult:
+    selection = _selection_key(only, exclude, paper, options, impose, single_pass)  # as start_early sees it
     if impose is not None:
         _check_imposable(library, paper, options, impose)
         paper = "A5"
@@ -197,7 +200,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
     if impose is None:
         _remember_pages(library.root, {p.key: b - a for p, a, b in zip(booklet.profiles, starts, starts[1:])})
     if cache:
-        _remember_inputs(library.root, _selection_key(only, exclude, paper, options, impose, single_pass))
+        _remember_inputs(library.root, selection)
     return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
 
 

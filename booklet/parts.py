@@ -83,13 +83,16 @@ def _font_maps(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, dict]:
     booklet's subsets, and the assembly merge fonts without parsing them again. A font this code
     cannot read is left out, and the assembly reads (or keeps) it itself."""
     maps: dict[str, dict] = {}
+    unread = set()
     for name, font in _type0_fonts(pdf):
         name = name.lstrip("/")
-        if name in fonts:
+        if name in fonts and name not in unread:
             try:
                 widths = {str(gid): _number(width) for gid, width in _widths(font.DescendantFonts[0].get("/W")).items()}
                 text = _bfchars(font.ToUnicode.read_bytes())
             except (ValueError, IndexError, KeyError, AttributeError):
+                unread.add(name)  # no maps of this font at all, rather than some of its cuts'
+                maps.pop(name, None)
                 continue
             found = maps.setdefault(name, {"widths": {}, "text": {}})
             found["widths"].update(widths)

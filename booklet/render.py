@@ -75,15 +75,14 @@ class BookletFetcher(URLFetcher):
 
 class _RenderState:
     """What the documents a process renders for one booklet folder share: the font
-    configuration (creating one loads the system's, and its font and shaping caches stay warm),
-    counter styles and colour profiles, and the parsed stylesheets (WeasyPrint would parse every
-    stylesheet again for every document, a fiftieth of a second each time)."""
+    configuration (creating one loads the system's, and its font and shaping caches stay warm)
+    and the parsed stylesheets (WeasyPrint would parse every stylesheet again for every
+    document, a fiftieth of a second each time)."""
 
     def __init__(self):
         self.font_config = FontConfiguration()
-        self.counter_style = CounterStyle()
-        self.color_profiles: dict = {}
-        self.sheets: dict = {}  # (url or inline text) -> (CSS, warnings its parsing logged)
+        # url or inline text -> (CSS, or None if it failed to load; whether it can be shared; warnings)
+        self.sheets: dict = {}
 
 
 _states: dict = {}
@@ -118,9 +117,8 @@ os.register_at_fork(after_in_child=_forget_inherited_states)
 
 
 def _is_stylesheet(element) -> bool:
-    """A <style> or <link rel=stylesheet> WeasyPrint would apply to print, as find_stylesheets
-    decides; one with a media query of its own is left to WeasyPrint."""
-    if element.tag not in ("style", "link") or element.get("media", "all").strip() not in ("all", "print"):
+    """A <style> or <link rel=stylesheet> for print, as WeasyPrint's find_stylesheets decides."""
+    if element.get("media", "all").strip() not in ("all", "print"):
         return False
     if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
         return False
@@ -130,24 +128,31 @@ def _is_stylesheet(element) -> bool:
     return "stylesheet" in kinds and "alternate" not in kinds and bool(element.get("href"))
 
 
-def _take_stylesheets(document: weasyprint.HTML) -> list:
-    """Remove the document's stylesheets from its tree, in document order, so that WeasyPrint
-    does not parse them; they are applied from the process's parsed ones instead."""
-    taken = []
-    for parent in list(document.etree_element.iter()):
-        for child in list(parent):
-            if _is_stylesheet(child):
-                taken.append(child)
-                parent.remove(child)
-    return taken
+def _head_stylesheets(root) -> list | None:
+    """The document's stylesheet elements, in order, if every one is a plain stylesheet for
+    print in its <head> (as the built-in templates write them); else None."""
+    head = root.find("head")
+    if head is None:
+        return None
+    found = [child for child in head if child.tag in ("style", "link") and _is_stylesheet(child)]
+    anywhere = [*root.iter("style"), *(link for link in root.iter("link")
+                                      if "stylesheet" in link.get("rel", "").lower().split())]
+    return found if len(anywhere) == len(found) else None
 
 
-def _stylesheets(document: weasyprint.HTML, state: _RenderState, fetcher, collector) -> list:
-    """The document's stylesheets, parsed once per process. They are given to WeasyPrint as user
-    stylesheets: all of them, in order, so they cascade among themselves as they would as the
-    author's (the built-in layouts set no style attributes), and above WeasyPrint's defaults."""
+def _shared_stylesheets(document: weasyprint.HTML, state: _RenderState, fetcher, collector) -> list | None:
+    """The document's stylesheets as parsed once per process, taken out of its tree; or None,
+    and the document keeps them for WeasyPrint to parse. They are given to WeasyPrint as user
+    stylesheets, all of them and in order, so they cascade among themselves as the author's do,
+    above WeasyPrint's defaults. A document whose stylesheets define counter styles, colour
+    profiles or cascade layers keeps them: WeasyPrint gathers those per document across all of
+    its stylesheets."""
+    elements = _head_stylesheets(document.etree_element)
+    if elements is None:
+        return None
+    mark = len(collector.messages)
     sheets = []
-    for element in _take_stylesheets(document):
+    for element in elements:
         if element.tag == "style":
             text = "".join(element.itertext())
             key, source = ("style", document.base_url, text), {"string": text, "base_url": document.base_url}
@@ -156,17 +161,26 @@ def _stylesheets(document: weasyprint.HTML, state: _RenderState, fetcher, collec
             key, source = url, {"url": url, "_check_mime_type": True}
         if key not in state.sheets:
             before = len(collector.messages)
+            counters, profiles = CounterStyle(), {}
             try:
-                css = weasyprint.CSS(url_fetcher=fetcher, font_config=state.font_config,
-                                     counter_style=state.counter_style,
-                                     color_profiles=state.color_profiles, **source)
-            except URLFetchingError as exception:
+                css = weasyprint.CSS(url_fetcher=fetcher, font_config=state.font_config, counter_style=counters,
+                                     color_profiles=profiles, **source)
+                shareable = not (counters or profiles or css.layers)
+            except URLFetchingError as exception:  # skipped, as WeasyPrint skips it
                 logging.getLogger("weasyprint").error("Failed to load stylesheet at %s: %s", key, exception)
-                continue
-            state.sheets[key] = css, tuple(collector.messages[before:])
+                css, shareable = None, True
+            state.sheets[key] = css, shareable, tuple(collector.messages[before:])
         else:
-            collector.messages += state.sheets[key][1]
-        sheets.append(state.sheets[key][0])
+            collector.messages += state.sheets[key][2]
+        css, shareable, _ = state.sheets[key]
+        if not shareable:
+            del collector.messages[mark:]  # WeasyPrint parses them all again, and says it again
+            return None
+        if css is not None:
+            sheets.append(css)
+    head = document.etree_element.find("head")
+    for element in elements:
+        head.remove(element)
     return sheets
 
 
@@ -190,9 +204,8 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     try:
         state = _state(root)
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        sheets = _stylesheets(source, state, fetcher, collector)
-        document = source.render(font_config=state.font_config, counter_style=state.counter_style,
-                                 color_profiles=state.color_profiles, stylesheets=sheets, **options)
+        sheets = _shared_stylesheets(source, state, fetcher, collector)
+        document = source.render(font_config=state.font_config, stylesheets=sheets, **options)
         anchors: dict[str, int] = {}
         levels = []
         for number, page in enumerate(document.pages, start=1):

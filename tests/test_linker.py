@@ -31,11 +31,23 @@ def test_weasyprint_loads_without_the_compiler_search():
 
 def test_a_library_the_cache_misses_is_found_the_usual_way():
     done = run_python("""
+        import ctypes.util
+        searched = []
+        original = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: searched.append(name) or original(name)
+
+        import contextlib
         import booklet.linker
-        booklet.linker._finder = lambda cache: (lambda name: None)  # a cache that knows nothing
+
+        @contextlib.contextmanager
+        def quick_lookup_that_fails(cache):  # as when a library is found neither way it tries
+            yield
+            raise OSError("libpango-1.0-0")
+
+        booklet.linker._quick_library_lookup = quick_lookup_that_fails
         import booklet.render, weasyprint
         assert weasyprint.HTML(string="<p>Jurusan</p>").write_pdf().startswith(b"%PDF")
-        print("loaded")
+        print("loaded after", "the usual search" if searched else "no search")
     """)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "loaded"  # and not WeasyPrint's troubleshooting banner
+    assert done.stdout.strip() == "loaded after the usual search"  # and nothing else printed
