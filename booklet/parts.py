@@ -47,10 +47,14 @@ class RenderedPart:
     outline: tuple  # (level, title, [page index, view, *numbers])
     fonts: dict  # PDF font name -> sha256 of its font file
     warnings: tuple[str, ...] = ()
-    glyphs: dict = dataclasses.field(default_factory=dict)  # PDF font name -> glyph ids its cut holds
     # PDF font name -> {"widths": {glyph id: width}, "text": {code: text}} of its cut, read in the
     # worker so the assembly need not parse every part's font again (keys are strings, for JSON)
     font_maps: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def glyphs(self) -> dict[str, list[int]]:
+        """PDF font name -> the glyph ids its cut holds."""
+        return {name: sorted(int(gid) for gid in maps["widths"]) for name, maps in self.font_maps.items()}
 
 
 # ---------------------------------------------------------------- rendering (in workers)
@@ -64,17 +68,15 @@ def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: 
         destinations = _destinations(pdf)
         outline = _flat_outline(pdf)
         font_maps = _font_maps(pdf, rendered.fonts)
-        glyphs = {name: sorted(int(gid) for gid in maps["widths"]) for name, maps in font_maps.items()}
         # A part's outline is nested within the part only; keep each bookmark's own level so the
         # whole booklet's outline can be nested again (a profession under its field).
         if len(outline) == len(rendered.bookmark_levels):
             outline = [(level, title, dest) for level, (_, title, dest) in zip(rendered.bookmark_levels, outline)]
         if not splits:
             last = rendered.anchor_pages.get("sampul-belakang", end)
-            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, glyphs, font_maps)]
+            return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, font_maps)]
         starts = [rendered.anchor_pages[a] - 1 for a in splits] + [end]
-        return [_extract(pdf, a, b, destinations, outline, rendered, glyphs, font_maps)
-                for a, b in zip(starts, starts[1:])]
+        return [_extract(pdf, a, b, destinations, outline, rendered, font_maps) for a, b in zip(starts, starts[1:])]
 
 
 def _font_maps(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, dict]:
@@ -111,7 +113,7 @@ def _type0_fonts(pdf: pikepdf.Pdf):
             yield str(obj.BaseFont), obj
 
 
-def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs, font_maps=None) -> RenderedPart:
+def _extract(pdf, first: int, stop: int, destinations, outline, rendered, font_maps) -> RenderedPart:
     out = pikepdf.new()
     for index in range(first, stop):
         out.pages.append(pdf.pages[index])
@@ -127,7 +129,7 @@ def _extract(pdf, first: int, stop: int, destinations, outline, rendered, glyphs
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
-                        rendered.fonts, rendered.warnings, glyphs, font_maps or {})
+                        rendered.fonts, rendered.warnings, font_maps)
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict:
@@ -298,15 +300,14 @@ class PartCache:
         meta, pdf = found
         try:
             return RenderedPart(pdf, meta["pages"], meta["anchors"], meta["destinations"],
-                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"], glyphs=meta.get("glyphs", {}),
+                                tuple(tuple(o) for o in meta["outline"]), meta["fonts"],
                                 font_maps=meta.get("font_maps", {}))
         except (KeyError, TypeError):
             return None
 
     def put(self, key: str, part: RenderedPart) -> None:
         self.put_blob(key, {"pages": part.pages, "anchors": part.anchors, "destinations": part.destinations,
-                            "outline": part.outline, "fonts": part.fonts, "glyphs": part.glyphs,
-                            "font_maps": part.font_maps}, part.pdf)
+                            "outline": part.outline, "fonts": part.fonts, "font_maps": part.font_maps}, part.pdf)
 
 
 def assets_digest(root: Path, options: PrintOptions) -> str:
