@@ -21,7 +21,7 @@ from .output import write_atomically
 from .postprocess import finish, finish_handout, finish_pdf
 from .limits import Workers, ready_workers, start_workers
 from .parts import render_parts, render_workers
-from .paths import LABELS, builtin
+from .paths import LABELS, builtin, file_states
 from .select import make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
@@ -91,11 +91,11 @@ def start_early(root: Path, only=(), exclude=(), paper: str | None = None, optio
     not when no input has changed since the last build of the same selection. Its PDF is then
     in the cache, and two workers loading WeasyPrint would only slow the rebuild down. (Only a
     hint: a build that does need to render starts its workers then.)"""
-    # (The single pass and tagged PDFs always render.)
-    if cache and not (single_pass or options.pdf_variant) and _last_inputs(Path(root)).get(
+    whole_document = single_pass or options.pdf_variant  # rendered in one worker, never cached
+    if cache and not whole_document and _last_inputs(Path(root)).get(
             _selection_key(only, exclude, paper, options, impose, single_pass)) == _inputs_fingerprint(Path(root)):
         return
-    start_workers(1 if single_pass or options.pdf_variant else render_workers(jobs))
+    start_workers(1 if whole_document else render_workers(jobs))
 
 
 INPUTS_FILE = "last-inputs.json"
@@ -108,16 +108,9 @@ def _selection_key(only, exclude, paper, options, impose, single_pass) -> str:
 def _inputs_fingerprint(root: Path) -> str:
     """The name, size and modification time of every file a build reads (but a logo), and
     booklet's version: quick to take, and the same when nothing was edited."""
-    digest = hashlib.sha256(__version__.encode())
-    folders = [root / "source", root / "layouts", root / "fonts", builtin("layouts"), builtin("fonts"), LABELS]
-    files = [root / "booklet.yaml"] + [path for folder in folders if folder.is_dir() for path in sorted(folder.rglob("*"))]
-    for path in files:
-        try:
-            status = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    states = file_states(root / "booklet.yaml", root / "source", root / "layouts", root / "fonts",
+                         builtin("layouts"), builtin("fonts"), LABELS)
+    return hashlib.sha256(repr((__version__, states)).encode()).hexdigest()
 
 
 def _last_inputs(root: Path) -> dict:

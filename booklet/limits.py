@@ -151,7 +151,7 @@ def started_workers(count: int) -> Workers | None:
 
 def ready_workers(count: int) -> Workers:
     """The workers started early for this count, else new ones, loading WeasyPrint already."""
-    pool = _started.pop(count, None)
+    pool = started_workers(count)
     if pool is None:
         pool = Workers(count)
         pool.warm_up(count)

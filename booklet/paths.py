@@ -15,3 +15,19 @@ def builtin(name: str) -> Path:
 
 
 LABELS = _PACKAGE / "labels"
+
+
+def file_states(*places: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of each file at or under `places` (those that exist),
+    in a stable order: what changes when a file is edited, added or removed."""
+    states = []
+    for place in places:
+        paths = sorted(place.rglob("*")) if place.is_dir() else [place]
+        for path in paths:
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                states.append((str(path), status.st_size, status.st_mtime_ns))
+    return tuple(states)

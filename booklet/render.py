@@ -20,7 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .errors import BookletError
 from .model import Rendered
-from .paths import builtin
+from .paths import builtin, file_states
 
 MAX_ASSET_BYTES = 20_000_000
 
@@ -91,14 +91,7 @@ _states: dict = {}
 def _state(root: Path) -> _RenderState:
     """The render state of a booklet folder and the state of its fonts and layouts. (WeasyPrint
     knows a font face by its @font-face rule alone, so a changed font file needs a new one.)"""
-    files = []
-    for folder in (root / "fonts", root / "layouts", builtin("fonts"), builtin("layouts")):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    status = path.stat()
-                    files.append((str(path), status.st_size, status.st_mtime_ns))
-    key = (str(root), tuple(files))
+    key = (str(root), file_states(root / "fonts", root / "layouts", builtin("fonts"), builtin("layouts")))
     if key not in _states:
         _states.clear()  # a process renders one booklet at a time
         _states[key] = _RenderState()
