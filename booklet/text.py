@@ -15,6 +15,10 @@ MAX_LINE_CHARS = 50_000
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# What _SPACES would change: whitespace other than a plain space, or two spaces. Most lines
+# have none, and searching is much cheaper than substituting every space with itself.
+_ODD_SPACING = re.compile(r"[^\S ]|  ")
+_INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -49,14 +53,16 @@ def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
             raise BookletError(path, number, f"the line has {len(raw):,} characters; a line may have at most {MAX_LINE_CHARS:,}.")
         if _SURROGATE.search(raw):
             raise BookletError(path, number, "the line contains an invalid character (a lone surrogate); save the file as UTF-8 again.")
-        line = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+        line = unicodedata.normalize("NFC", raw)
+        if _INVISIBLE_CHARS.search(line):
+            line = line.translate(_INVISIBLE)
         if not line.isprintable():  # fast path: most lines hold only printable characters
             kept = "".join(c for c in line if c == "\t" or not (
                 c in _BIDI or unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")))
             if kept != line:
                 problems.append(warning(path, number, "removed invisible control or text-direction characters from the line."))
             line = kept
-        lines.append(_SPACES.sub(" ", line).strip())
+        lines.append((_SPACES.sub(" ", line) if _ODD_SPACING.search(line) else line).strip())
     return lines, problems
 
 
