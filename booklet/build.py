@@ -125,7 +125,8 @@ def _remember_inputs(root: Path, key: str) -> None:
         known = _last_inputs(root)
         known.pop(key, None)  # the most recent last: the twenty most recent selections are kept
         known[key] = _inputs_fingerprint(root)
-        write_atomically(root / CACHE / INPUTS_FILE, json.dumps(dict(list(known.items())[-20:]), indent=1).encode())
+        write_atomically(root / CACHE / INPUTS_FILE, json.dumps(dict(list(known.items())[-20:]), indent=1).encode(),
+                         durable=False)  # a hint: a file a crash leaves broken reads as no hint
     except (OSError, BookletError):
         pass  # only the next rebuild's head start is lost
 
@@ -205,7 +206,7 @@ def _remember_pages(root: Path, pages: dict) -> None:
     path = root / CACHE / PAGES_FILE
     try:
         known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        write_atomically(path, json.dumps(known | pages, indent=1, sort_keys=True).encode())
+        write_atomically(path, json.dumps(known | pages, indent=1, sort_keys=True).encode(), durable=False)
     except (OSError, ValueError, BookletError):
         pass  # only `booklet list` loses a column
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from .errors import BookletError
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, fsync, then rename over it."""
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file beside the target, fsync (if `durable`), then rename over it."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,7 +20,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         # mkstemp creates files readable only by their owner; an output is an ordinary file.
         umask = os.umask(0)
         os.umask(umask)

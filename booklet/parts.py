@@ -289,7 +289,9 @@ class PartCache:
             return
         meta = {**meta, "key": key, "sha256": hashlib.sha256(data).hexdigest()}
         try:
-            write_atomically(self.folder / f"{key}.part", json.dumps(meta).encode() + b"\n" + data)
+            # Not synced to disk: an entry a crash leaves incomplete fails its checksum and is
+            # rendered again, and three hundred syncs held up the build on a slow disk.
+            write_atomically(self.folder / f"{key}.part", json.dumps(meta).encode() + b"\n" + data, durable=False)
         except Exception:  # a cache that cannot be written only costs time
             pass
 

@@ -1,7 +1,9 @@
 """The fast build (parts, workers, cache) gives the booklet the single pass gives."""
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -93,6 +95,17 @@ def test_corrupt_cache_entries_are_rendered_again(mini, tmp_path):
     rebuilt = build(mini)
     check_booklet(rebuilt)
     assert_same_booklet(rebuilt, build(mini, single_pass=True, output=tmp_path / "slow.pdf"))
+
+
+def test_only_the_pdf_waits_for_the_disk(mini, monkeypatch):
+    # The cache and the hints are checked when read back, so a crash costs a render, never a
+    # wrong booklet; syncing each of them held a build up on a slow disk.
+    synced = []
+    original = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), original(fd)))
+    result = build(mini)
+    assert len(list((mini / ".booklet-cache" / "parts").glob("*.part"))) > len(result.booklet.profiles)
+    assert len(synced) == 1 and Path(synced[0]).name.startswith(f".{result.path.name}.")
 
 
 def test_a_layout_change_renders_everything_again(mini):
