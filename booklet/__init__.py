@@ -1,5 +1,5 @@
 """booklet: turn folders of career profiles into print-ready PDF booklets."""
-__version__ = "0.1.0"
+__version__ = "0.1.1"
 
 from .build import BuildResult, build, load  # noqa: E402  (the stages read __version__)
 from .errors import BookletError, Problem  # noqa: E402

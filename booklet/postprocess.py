@@ -66,9 +66,33 @@ def finish_pdf(booklet: Booklet, rendered: Rendered, pdf: pikepdf.Pdf,
     pages = check_complete(booklet, rendered, pdf)
     if pages["back"] != rendered.page_count:
         raise BookletError(None, None, f"the back cover landed on page {pages['back']}, not last; the PDF was not written. Please report this as a bug.")
+    if "/StructTreeRoot" not in pdf.Root:  # a tagged PDF's structure refers to each annotation
+        _drop_nested_links(pdf)
     # Spreads open as spreads: odd pages on the right, the cover alone.
     _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
     return _save(pdf, options), pages
+
+
+def _drop_nested_links(pdf: pikepdf.Pdf) -> None:
+    """One link annotation per link. WeasyPrint gives every inline box inside a link, generated
+    content too, an annotation of its own over part of the link's: a contents entry had three,
+    each page number of the single pass's index two. Readers and screen readers saw them all."""
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept, outer = [], []
+        for annot in annots:
+            if annot.get("/Subtype") == "/Link" and "/Dest" in annot and "/Rect" in annot:
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                rect, dest = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), str(annot.Dest)
+                if any(dest == d and r[0] - 0.01 <= rect[0] and r[1] - 0.01 <= rect[1] and rect[2] <= r[2] + 0.01
+                       and rect[3] <= r[3] + 0.01 for d, r in outer):
+                    continue
+                outer.append((dest, rect))
+            kept.append(annot)
+        if len(kept) != len(annots):
+            page.obj.Annots = pikepdf.Array(kept)
 
 
 def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, options: PrintOptions = PrintOptions()) -> bytes:

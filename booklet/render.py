@@ -5,6 +5,8 @@ import hashlib
 import logging
 import os
 import mimetypes
+import re
+import types
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
@@ -199,6 +201,8 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         sheets = _shared_stylesheets(source, state, fetcher, collector)
         document = source.render(font_config=state.font_config, stylesheets=sheets, **options)
+        if PAGE_LINKS in html:
+            _link_page_numbers(document)
         anchors: dict[str, int] = {}
         levels = []
         for number, page in enumerate(document.pages, start=1):
@@ -215,6 +219,49 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
         raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.")
     return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
                     bookmark_levels=tuple(levels))
+
+
+PAGE_LINKS = "data-page-links"
+_NUMBER = re.compile(r"\d+")
+_pango_index_to_pos = None
+
+
+def _link_page_numbers(document) -> None:
+    """Make links of the page numbers in elements marked data-page-links="anchor anchor ...":
+    the numbers in the element's text, in order, lead to those anchors. The index has thousands
+    of page numbers; each a link box of its own, they took WeasyPrint three times as long to lay
+    out as the same text in one box per entry. Their areas are measured in the laid-out lines."""
+    global _pango_index_to_pos
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    if _pango_index_to_pos is None:
+        ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+        _pango_index_to_pos = pango.pango_layout_index_to_pos
+    position = ffi.new("PangoRectangle *")
+    remaining: dict = {}  # element -> the anchors its numbers not yet seen lead to
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if not isinstance(box, TextBox) or box.element is None or box.element.get(PAGE_LINKS) is None:
+                continue
+            targets = remaining.setdefault(box.element, box.element.get(PAGE_LINKS).split()[::-1])
+            layout = box.pango_layout
+            numbers = list(_NUMBER.finditer(layout.text))
+            if not numbers:
+                continue
+            layout.reactivate(box.style)  # WeasyPrint lets go of a line's layout until it draws it
+            for number in numbers:
+                edges = []
+                for index in (len(layout.text[:number.start()].encode()), len(layout.text[:number.end() - 1].encode())):
+                    _pango_index_to_pos(layout.layout, index, position)
+                    edges += [position.x * FROM_UNITS, (position.x + position.width) * FROM_UNITS]
+                if not targets:
+                    raise RuntimeError(f"more page numbers than {PAGE_LINKS} targets in {box.element.tag}")
+                rectangle = (box.position_x + min(edges), box.position_y,
+                             box.position_x + max(edges), box.position_y + box.height)
+                page.links.append(("internal", targets.pop(), rectangle, types.SimpleNamespace()))
+            layout.deactivate()
+    if any(remaining.values()):
+        raise RuntimeError(f"fewer page numbers than {PAGE_LINKS} targets")
 
 
 def _font_files(document) -> dict:

@@ -80,6 +80,34 @@ def link_targets(path: Path) -> list[tuple[int, int]]:
     return found
 
 
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def links_with_text(path: Path, first: int, last: int) -> list[tuple[int, int, str]]:
+    """(page with the link, page it lands on, the words under the link) for every internal
+    link on pages first..last: a word is under a link if its middle is inside the link's area."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        index_of = {p.objgen: n for n, p in enumerate(pdf.pages, start=1)}
+        names = {str(name): index_of[dest[0].objgen]
+                 for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+        for number in range(first, last + 1):
+            page = pdf.pages[number - 1]
+            left, _, _, top = (float(v) for v in page.cropbox)
+            out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(path), "-"],
+                                 check=True, capture_output=True, text=True).stdout
+            words = [(*(float(v) for v in m.groups()[:4]), m.group(5)) for m in _WORD.finditer(out)]
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
+                    continue
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                x1, x2 = sorted((x1 - left, x2 - left))
+                y1, y2 = sorted((top - y1, top - y2))
+                under = [w for a, b, c, d, w in words if x1 <= (a + c) / 2 <= x2 and y1 <= (b + d) / 2 <= y2]
+                found.append((number, names[str(annot.Dest).lstrip("/")], " ".join(under)))
+    return found
+
+
 def outline(path: Path) -> list[tuple[int, str, int]]:
     """(depth, title, page) for every bookmark."""
     items = []
