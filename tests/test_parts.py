@@ -283,3 +283,13 @@ def test_a_rebuild_with_nothing_changed_starts_no_render_worker(mini, tmp_path, 
     assert started == [2, 2, 2, 2]
     build(mini, jobs=2, output=tmp_path / "edited.pdf")  # and the build uses them
     assert started == [2, 2, 2, 2] and not limits._started
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 25, 300])
+def test_batches_keep_order_and_end_small(count):
+    from booklet.parts import MAX_BATCH, _batches
+    batches = _batches(list(range(count)), 2)
+    assert [p for batch in batches for p in batch] == list(range(count))
+    assert all(1 <= len(batch) <= MAX_BATCH for batch in batches)
+    # The cores finish together: the last batches are small.
+    assert all(len(batch) <= 2 for batch in batches[-min(count, 4):])
