@@ -81,15 +81,16 @@ def _drop_nested_links(pdf: pikepdf.Pdf) -> None:
         annots = page.obj.get("/Annots")
         if annots is None:
             continue
-        kept, outer = [], []
+        kept, outer = [], {}  # destination -> areas of the links kept to it
         for annot in annots:
             if annot.get("/Subtype") == "/Link" and "/Dest" in annot and "/Rect" in annot:
                 x1, y1, x2, y2 = (float(v) for v in annot.Rect)
-                rect, dest = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), str(annot.Dest)
-                if any(dest == d and r[0] - 0.01 <= rect[0] and r[1] - 0.01 <= rect[1] and rect[2] <= r[2] + 0.01
-                       and rect[3] <= r[3] + 0.01 for d, r in outer):
+                rect = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+                same = outer.setdefault(str(annot.Dest), [])
+                if any(r[0] - 0.01 <= rect[0] and r[1] - 0.01 <= rect[1] and rect[2] <= r[2] + 0.01
+                       and rect[3] <= r[3] + 0.01 for r in same):
                     continue
-                outer.append((dest, rect))
+                same.append(rect)
             kept.append(annot)
         if len(kept) != len(annots):
             page.obj.Annots = pikepdf.Array(kept)
