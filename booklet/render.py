@@ -202,7 +202,7 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
         sheets = _shared_stylesheets(source, state, fetcher, collector)
         document = source.render(font_config=state.font_config, stylesheets=sheets, **options)
         if PAGE_LINKS in html:
-            _link_page_numbers(document)
+            _link_page_numbers(document, root)
         anchors: dict[str, int] = {}
         levels = []
         for number, page in enumerate(document.pages, start=1):
@@ -226,7 +226,7 @@ _NUMBER = re.compile(r"\d+")
 _pango_index_to_pos = None
 
 
-def _link_page_numbers(document) -> None:
+def _link_page_numbers(document, root: Path) -> None:
     """Make links of the page numbers in elements marked data-page-links="anchor anchor ...":
     the numbers in the element's text, in order, lead to those anchors. The index has thousands
     of page numbers; each a link box of its own, they took WeasyPrint three times as long to lay
@@ -255,13 +255,20 @@ def _link_page_numbers(document) -> None:
                     _pango_index_to_pos(layout.layout, index, position)
                     edges += [position.x * FROM_UNITS, (position.x + position.width) * FROM_UNITS]
                 if not targets:
-                    raise RuntimeError(f"more page numbers than {PAGE_LINKS} targets in {box.element.tag}")
+                    raise _unmatched_page_links(root, box.element)
                 rectangle = (box.position_x + min(edges), box.position_y,
                              box.position_x + max(edges), box.position_y + box.height)
                 page.links.append(("internal", targets.pop(), rectangle, types.SimpleNamespace()))
             layout.deactivate()
-    if any(remaining.values()):
-        raise RuntimeError(f"fewer page numbers than {PAGE_LINKS} targets")
+    for element, targets in remaining.items():
+        if targets:
+            raise _unmatched_page_links(root, element)
+
+
+def _unmatched_page_links(root: Path, element) -> BookletError:
+    text = " ".join("".join(element.itertext()).split())
+    anchors = len(element.get(PAGE_LINKS).split())
+    return BookletError(root / "layouts", None, f"an element with {PAGE_LINKS} names {anchors} anchor(s) but its text \"{text[:60]}\" holds {len(_NUMBER.findall(text))} number(s); give it one anchor per page number.")
 
 
 def _font_files(document) -> dict:

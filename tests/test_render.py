@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from booklet.errors import BookletError
 from booklet.render import _states, render_pdf
 
-from .conftest import pdf_pages_text
+from .conftest import links_with_text, pdf_pages_text
 
 
 def text_of(tmp_path, html: str, sheets: dict[str, str]) -> str:
@@ -49,3 +50,24 @@ def test_stylesheets_are_parsed_once_and_cascade_in_order(tmp_path):
 def test_what_weasyprint_gathers_per_document_is_left_to_it(tmp_path, sheets, head, body, expected):
     for _ in range(2):
         assert text_of(tmp_path, page(head, body), sheets) == expected
+
+
+def test_page_numbers_marked_in_text_become_links_on_them(tmp_path):
+    # A narrow column, so the numbers run over several lines; each link covers its own number.
+    numbers = list(range(101, 131))
+    anchors = [f"a{n}" for n in numbers]
+    targets = "".join(f'<p id="{a}" style="break-before: page">{n}</p>' for a, n in zip(anchors, numbers))
+    html = page("", f'<p style="width: 30mm">Jurusan <span data-page-links="{" ".join(anchors)}">'
+                    f'{", ".join(map(str, numbers))}</span></p>{targets}')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(render_pdf(html, tmp_path).pdf)
+    links = links_with_text(path, 1, 1)
+    assert [(text.rstrip(","), dst) for _, dst, text in links] == [(str(n), i + 2) for i, n in enumerate(numbers)]
+
+
+@pytest.mark.parametrize("anchors", ["a b", "a b c d"])
+def test_page_links_that_do_not_match_the_numbers_are_a_layout_mistake(tmp_path, anchors):
+    html = page("", f'<p><span data-page-links="{anchors}">4, 6, 8</span></p><p id=a>x</p><p id=b>y</p>')
+    with pytest.raises(BookletError) as caught:
+        render_pdf(html, tmp_path)
+    assert "data-page-links" in str(caught.value) and "3 number(s)" in str(caught.value)
