@@ -235,8 +235,11 @@ def _link_page_numbers(document, root: Path) -> None:
     from weasyprint.formatting_structure.boxes import TextBox
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
     if _pango_index_to_pos is None:
-        ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
-        _pango_index_to_pos = pango.pango_layout_index_to_pos
+        try:
+            _pango_index_to_pos = pango.pango_layout_index_to_pos
+        except AttributeError:  # not among the functions WeasyPrint declares (version 70 does not)
+            ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+            _pango_index_to_pos = pango.pango_layout_index_to_pos
     position = ffi.new("PangoRectangle *")
     remaining: dict = {}  # element -> the anchors its numbers not yet seen lead to
     for page in document.pages:
