@@ -221,7 +221,7 @@ def last_pages(root: Path) -> dict:
 def render_isolated(html: str, root: Path, pdf_variant: str | None = None):
     """One document rendered in a worker process, within the render limits."""
     with ready_workers(1) as worker:
-        return worker.submit(_render_one, html, root, pdf_variant).result()
+        return worker.submit(_render_one, html, root, pdf_variant, final=True).result()
 
 
 def _render_one(html: str, root: Path, pdf_variant: str | None):

@@ -242,13 +242,17 @@ def _link_page_numbers(document, root: Path) -> None:
             _pango_index_to_pos = pango.pango_layout_index_to_pos
     position = ffi.new("PangoRectangle *")
     remaining: dict = {}  # element -> the anchors its numbers not yet seen lead to
+    seen: dict = {}  # element -> how many numbers its text has shown so far
     for page in document.pages:
         for box in page._page_box.descendants():
             if not isinstance(box, TextBox) or box.element is None or box.element.get(PAGE_LINKS) is None:
                 continue
+            if "::" in (box.element_tag or ""):
+                continue  # generated content (::before, ::marker) is not the element's text
             targets = remaining.setdefault(box.element, box.element.get(PAGE_LINKS).split()[::-1])
             layout = box.pango_layout
             numbers = list(_NUMBER.finditer(layout.text))
+            seen[box.element] = seen.get(box.element, 0) + len(numbers)
             if not numbers:
                 continue
             layout.reactivate(box.style)  # WeasyPrint lets go of a line's layout until it draws it
@@ -258,20 +262,20 @@ def _link_page_numbers(document, root: Path) -> None:
                     _pango_index_to_pos(layout.layout, index, position)
                     edges += [position.x * FROM_UNITS, (position.x + position.width) * FROM_UNITS]
                 if not targets:
-                    raise _unmatched_page_links(root, box.element)
+                    raise _unmatched_page_links(root, box.element, seen[box.element])
                 rectangle = (box.position_x + min(edges), box.position_y,
                              box.position_x + max(edges), box.position_y + box.height)
                 page.links.append(("internal", targets.pop(), rectangle, types.SimpleNamespace()))
             layout.deactivate()
     for element, targets in remaining.items():
         if targets:
-            raise _unmatched_page_links(root, element)
+            raise _unmatched_page_links(root, element, seen[element])
 
 
-def _unmatched_page_links(root: Path, element) -> BookletError:
-    text = " ".join("".join(element.itertext()).split())
+def _unmatched_page_links(root: Path, element, numbers: int) -> BookletError:
+    text = " ".join((element.text or "").split())
     anchors = len(element.get(PAGE_LINKS).split())
-    return BookletError(root / "layouts", None, f"an element with {PAGE_LINKS} names {anchors} anchor(s) but its text \"{text[:60]}\" holds {len(_NUMBER.findall(text))} number(s); give it one anchor per page number.")
+    return BookletError(root / "layouts", None, f"an element with {PAGE_LINKS} names {anchors} anchor(s) but its own text \"{text[:60]}\" shows {numbers} number(s) or more; give it one anchor per page number, as plain text (a number broken over two lines counts twice).")
 
 
 def _font_files(document) -> dict:

@@ -8,20 +8,36 @@ import time
 from bench.run import tree_rss
 
 
-def test_tree_rss_counts_grandchildren():
-    # A shell whose child holds 80 MB: the shell itself holds little.
-    holder = "import time; block = bytearray(80_000_000); block[::4096] = b'x' * len(block[::4096]); time.sleep(30)"
-    shell = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "{holder}"; :'])
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                children = [int(child) for child in handle.read().split()]
+        except OSError:
+            children = []
+        found += children
+        todo += children
+    return found
+
+
+def test_tree_rss_counts_grandchildren(tmp_path):
+    # A shell starting a shell whose child holds 80 MB: the shells themselves hold little.
+    holder = tmp_path / "holder.py"
+    holder.write_text("import time\nblock = bytearray(80_000_000)\nblock[::4096] = b'x' * len(block[::4096])\ntime.sleep(30)\n")
+    shell = subprocess.Popen(["sh", "-c", f"sh -c '{sys.executable} {holder}; :'; :"])
     try:
         deadline = time.monotonic() + 20
         while tree_rss(shell.pid) < 80_000_000 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert tree_rss(shell.pid) >= 80_000_000
         with open(f"/proc/{shell.pid}/statm") as handle:
-            assert int(handle.read().split()[1]) * 4096 < 20_000_000  # the shell's own share is small
+            assert int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") < 20_000_000
     finally:
-        with open(f"/proc/{shell.pid}/task/{shell.pid}/children") as handle:
-            for child in handle.read().split():
-                os.kill(int(child), signal.SIGKILL)
-        shell.kill()
+        for pid in [shell.pid, *descendants(shell.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         shell.wait()

@@ -52,12 +52,15 @@ def test_what_weasyprint_gathers_per_document_is_left_to_it(tmp_path, sheets, he
         assert text_of(tmp_path, page(head, body), sheets) == expected
 
 
-def test_page_numbers_marked_in_text_become_links_on_them(tmp_path):
-    # A narrow column, so the numbers run over several lines; each link covers its own number.
+@pytest.mark.parametrize("style, before", [("width: 30mm", "Jurusan"),
+                                           ("width: 45mm; text-align: justify", "Pendidikan Guru Sekolah Dasar (PGSD) — ékonomi")])
+def test_page_numbers_marked_in_text_become_links_on_them(tmp_path, style, before):
+    # A narrow column, so the numbers run over several lines; each link covers its own number,
+    # after letters of more than one byte and in justified lines too.
     numbers = list(range(101, 131))
     anchors = [f"a{n}" for n in numbers]
     targets = "".join(f'<p id="{a}" style="break-before: page">{n}</p>' for a, n in zip(anchors, numbers))
-    html = page("", f'<p style="width: 30mm">Jurusan <span data-page-links="{" ".join(anchors)}">'
+    html = page("", f'<p style="{style}">{before} <span data-page-links="{" ".join(anchors)}">'
                     f'{", ".join(map(str, numbers))}</span></p>{targets}')
     path = tmp_path / "out.pdf"
     path.write_bytes(render_pdf(html, tmp_path).pdf)
@@ -70,4 +73,12 @@ def test_page_links_that_do_not_match_the_numbers_are_a_layout_mistake(tmp_path,
     html = page("", f'<p><span data-page-links="{anchors}">4, 6, 8</span></p><p id=a>x</p><p id=b>y</p>')
     with pytest.raises(BookletError) as caught:
         render_pdf(html, tmp_path)
-    assert "data-page-links" in str(caught.value) and "3 number(s)" in str(caught.value)
+    assert "data-page-links" in str(caught.value) and "4, 6, 8" in str(caught.value)
+
+
+def test_generated_numbers_are_not_counted_as_the_elements_own(tmp_path):
+    html = page('<style>span::before { content: "7 " }</style>',
+                '<p><span data-page-links="a b">4, 6</span></p><p id=a>x</p><p id=b>y</p>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(render_pdf(html, tmp_path).pdf)
+    assert [text.rstrip(",") for _, _, text in links_with_text(path, 1, 1)] == ["4", "6"]
