@@ -63,9 +63,10 @@ def run_limited(function, *args, seconds: float | None = None, final: bool = Fal
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        resident = None if final else _resident_mb()
-        if not final and (resident is None or resident > min(COLLECT_ABOVE_MB, MEMORY_MB // 4)):
-            gc.collect()
+        if not final:
+            resident = _resident_mb()
+            if resident is None or resident > min(COLLECT_ABOVE_MB, MEMORY_MB // 4):
+                gc.collect()
 
 
 # Every style object WeasyPrint makes refers to itself, so a render's garbage is only freed by a

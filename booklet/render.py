@@ -242,7 +242,6 @@ def _link_page_numbers(document, root: Path) -> None:
             _pango_index_to_pos = pango.pango_layout_index_to_pos
     position = ffi.new("PangoRectangle *")
     remaining: dict = {}  # element -> the anchors its numbers not yet seen lead to
-    seen: dict = {}  # element -> how many numbers its text has shown so far
     for page in document.pages:
         for box in page._page_box.descendants():
             if not isinstance(box, TextBox) or box.element is None or box.element.get(PAGE_LINKS) is None:
@@ -252,7 +251,6 @@ def _link_page_numbers(document, root: Path) -> None:
             targets = remaining.setdefault(box.element, box.element.get(PAGE_LINKS).split()[::-1])
             layout = box.pango_layout
             numbers = list(_NUMBER.finditer(layout.text))
-            seen[box.element] = seen.get(box.element, 0) + len(numbers)
             if not numbers:
                 continue
             layout.reactivate(box.style)  # WeasyPrint lets go of a line's layout until it draws it
@@ -262,20 +260,22 @@ def _link_page_numbers(document, root: Path) -> None:
                     _pango_index_to_pos(layout.layout, index, position)
                     edges += [position.x * FROM_UNITS, (position.x + position.width) * FROM_UNITS]
                 if not targets:
-                    raise _unmatched_page_links(root, box.element, seen[box.element])
+                    raise _unmatched_page_links(root, box.element, targets)
                 rectangle = (box.position_x + min(edges), box.position_y,
                              box.position_x + max(edges), box.position_y + box.height)
                 page.links.append(("internal", targets.pop(), rectangle, types.SimpleNamespace()))
             layout.deactivate()
     for element, targets in remaining.items():
         if targets:
-            raise _unmatched_page_links(root, element, seen[element])
+            raise _unmatched_page_links(root, element, targets)
 
 
-def _unmatched_page_links(root: Path, element, numbers: int) -> BookletError:
+def _unmatched_page_links(root: Path, element, left: list) -> BookletError:
+    """The error for an element whose numbers ran out of anchors (`left` empty) or the reverse."""
     text = " ".join((element.text or "").split())
     anchors = len(element.get(PAGE_LINKS).split())
-    return BookletError(root / "layouts", None, f"an element with {PAGE_LINKS} names {anchors} anchor(s) but its own text \"{text[:60]}\" shows {numbers} number(s) or more; give it one anchor per page number, as plain text (a number broken over two lines counts twice).")
+    shown = f"more than {anchors}" if not left else str(anchors - len(left))
+    return BookletError(root / "layouts", None, f"an element with {PAGE_LINKS} names {anchors} anchor(s) but its own text \"{text[:60]}\" shows {shown} number(s); give it one anchor per page number, as plain text (a number broken over two lines counts twice).")
 
 
 def _font_files(document) -> dict:
