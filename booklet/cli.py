@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -359,4 +360,9 @@ def _pages_of(result, profile) -> int:
 
 
 def main():
-    cli(prog_name="booklet")
+    try:
+        cli(prog_name="booklet")
+    finally:
+        # The command is over and its output written (or left as it was). A Ctrl-C while
+        # Python shuts down, when its own handler is gone, killed the process by the signal.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

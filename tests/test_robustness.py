@@ -149,3 +149,14 @@ def test_an_idle_worker_outlives_ctrl_c():
         os.kill(pid, signal.SIGINT)
         time.sleep(0.3)
         assert workers.submit(os.getpid).result() == pid
+
+
+def test_ctrl_c_while_python_shuts_down_changes_nothing():
+    # Once a command is over, Python's own SIGINT handler goes as it shuts down; a Ctrl-C then
+    # used to kill the process by the signal (exit -2) after the PDF was written.
+    probe = ("import signal, sys\nfrom booklet.cli import main\nsys.argv = ['booklet', '--version']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment(),
+                         preexec_fn=default_sigint)
+    assert run.stdout.split()[-1] == "True", run.stdout + run.stderr
