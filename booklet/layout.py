@@ -157,9 +157,20 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
         index_lines_per_column=INDEX_LINES[booklet.config.paper],
         first_of_field=first_keys,
         parts=parts,
+        # Chosen here, not by the template looking through every profession for each part: a
+        # build renders each profession as its own part, and N parts times N professions added up.
+        professions=_professions_in(booklet, parts),
         page_of=page_of,
         part=part,
     )
+
+
+def _professions_in(booklet: Booklet, parts) -> list:
+    """(field, profile) for each profession drawn, in booklet order."""
+    if parts is None:
+        return list(booklet.placement.values())
+    wanted = set(parts)
+    return [pair for key, pair in booklet.placement.items() if key in wanted]
 
 
 def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,

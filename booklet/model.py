@@ -1,6 +1,7 @@
 """The booklet's data: what a profile is once read, and what a booklet is once selected."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -103,6 +104,11 @@ class Booklet:
     @property
     def profiles(self) -> tuple[Profile, ...]:
         return tuple(p for f in self.fields for p in f.profiles)
+
+    @functools.cached_property
+    def placement(self) -> dict[str, tuple[Field, Profile]]:
+        """Profile key -> (its field, the profile), in booklet order."""
+        return {p.key: (f, p) for f in self.fields for p in f.profiles}
 
 
 @dataclass(frozen=True)
