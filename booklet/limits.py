@@ -23,8 +23,9 @@ MEMORY_MB = int(os.environ.get("BOOKLET_RENDER_MEMORY_MB", "4096"))
 SECONDS = float(os.environ.get("BOOKLET_RENDER_SECONDS", "600"))
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Not an Exception: a library's `except Exception` around the moment the time runs out
+    must not swallow it (and the timer repeats every second in case something still does)."""
 
 
 def _limit_worker(memory_mb: int) -> None:
@@ -53,10 +54,11 @@ def run_limited(function, *args, seconds: float | None = None, final: bool = Fal
     garbage goes with it (the single pass's took 1.8 s to collect at N=300)."""
     seconds = SECONDS if seconds is None else seconds
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         return function(*args)
     except RenderTimeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # no repeat while this is reported
         raise BookletError(Path("layouts"), None, f"rendering took longer than {seconds:g} s and was stopped; a layout or a very unusual profile may make WeasyPrint loop.") from None
     except MemoryError:
         raise BookletError(Path("layouts"), None, f"rendering needed more than {MEMORY_MB} MB of memory and was stopped; a layout or a very unusual profile may be the cause.") from None

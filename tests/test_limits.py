@@ -39,3 +39,23 @@ def test_the_threshold_follows_a_lowered_memory_limit(monkeypatch):
     finally:
         gc.enable()
         gc.collect()
+
+
+def test_a_render_that_swallows_exceptions_is_still_stopped():
+    """A library's `except Exception` around the moment the time runs out must not let the
+    render run on unlimited."""
+    import time
+
+    def stubborn():
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                time.sleep(0.01)
+            except Exception:
+                pass
+        return "finished"
+
+    started = time.monotonic()
+    with pytest.raises(limits.BookletError, match="longer than 0.05 s"):
+        limits.run_limited(stubborn, seconds=0.05, final=True)
+    assert time.monotonic() - started < 2
