@@ -91,7 +91,7 @@ def typst_command(folder: Path, output: Path) -> list[str]:
     script = f"""
 import json, sys, typst
 sys.path.insert(0, {str(ROOT)!r})
-from booklet.build import load, prepare
+from booklet.api import load, prepare
 booklet = prepare(load({str(folder)!r}))
 data = {{"title": booklet.config.title, "fields": [
     {{"title": f.title, "professions": [

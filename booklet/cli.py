@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import CACHE, IMPOSITIONS, last_pages, load, start_early
-from .build import build as build_booklet
-from .build import build_html
-from .build import handouts as build_handouts
+from .api import CACHE, IMPOSITIONS, last_pages, load, start_early
+from .api import build as build_booklet
+from .api import build_html
+from .api import handouts as build_handouts
 from .errors import BookletError
 from .library import load_library
 from .model import Library, PrintOptions

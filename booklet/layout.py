@@ -144,6 +144,10 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
     """The booklet as one HTML document. `parts` limits it to some of its parts ('front',
     profession keys, 'index', 'back'); `page_of` gives known page numbers to print literally."""
     common = _common(booklet, root, options)
+    if parts is not None and "front" not in parts:
+        # The booklet keeps the front part's metadata only. Dated, every part's HTML changed with
+        # the source date, and the first edit of a day rendered the whole booklet again.
+        common["edition_iso"] = None
     labels = common["labels"]
     first_keys = {f.profiles[0].key for f in booklet.fields if f.profiles}
     title = booklet.config.title
@@ -178,6 +182,7 @@ def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,
     """Pages that show only their folios, numbered from `first` (an odd, right-hand page), or
     one page for each of `numbers` (odd numbers at odd positions, so each is on its own side)."""
     common = _common(booklet, root, options)
+    common["edition_iso"] = None  # as for parts (see render_html): specimens need no date
     return environment(root).get_template("folios.html.j2").render(
         **common,
         document_title=booklet.config.title,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from booklet import build
-from booklet.build import handouts
+from booklet.api import handouts
 from booklet.cli import cli
 from booklet.impose import saddle, saddle_order
 from booklet.model import PrintOptions

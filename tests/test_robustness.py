@@ -160,3 +160,22 @@ def test_ctrl_c_while_python_shuts_down_changes_nothing():
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment(),
                          preexec_fn=default_sigint)
     assert run.stdout.split()[-1] == "True", run.stdout + run.stderr
+
+
+def test_ctrl_c_while_booklet_loads_is_an_interruption():
+    # The command's own handler is in place only once booklet has loaded (a tenth of a second);
+    # a Ctrl-C before that showed a traceback. Here it arrives in the middle of loading.
+    probe = ("import os, signal, sys\n"
+             "class CtrlC:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name in ('jinja2', 'pikepdf._core'):\n"
+             "            os.kill(os.getpid(), signal.SIGINT)\n"
+             "sys.meta_path.insert(0, CtrlC())\n"
+             "from importlib.metadata import entry_points\n"
+             "(command,) = entry_points(group='console_scripts', name='booklet')\n"
+             "sys.argv = ['booklet', 'build']\n"
+             "command.load()()\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment(),
+                         preexec_fn=default_sigint)
+    assert run.returncode == 130, run.stderr
+    assert "Traceback" not in run.stderr and "Interrupted" in run.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from booklet.build import build_html, load
+from booklet.api import build_html, load
 from booklet.cli import cli
 
 from .conftest import ROOT
