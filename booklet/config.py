@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BookletError
+from .errors import BookletError, cannot_read
 from .images import load_logo
 from .model import Config
 
@@ -71,7 +71,10 @@ def load_config(root: Path) -> Config:
         return Config()
     if path.is_symlink() or not path.is_file():
         raise BookletError(path, None, "booklet.yaml must be a regular file inside the booklet folder.")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BookletError.from_problem(cannot_read(path, exc)) from None
     if len(data) > MAX_CONFIG_BYTES:
         raise BookletError(path, None, f"booklet.yaml is {len(data):,} bytes; it may be at most {MAX_CONFIG_BYTES:,}.")
     if b"\x00" in data:

@@ -49,3 +49,10 @@ def warning(path, line, message) -> Problem:
 
 def error(path, line, message) -> Problem:
     return Problem(Path(path) if path is not None else None, line, message, "error")
+
+
+def cannot_read(path, exc: OSError) -> Problem:
+    """A file or folder the operating system would not let booklet read."""
+    reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+    kind = "folder" if Path(path).is_dir() else "file"
+    return error(path, None, f"the {kind} cannot be read ({reason}).")

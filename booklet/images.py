@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BookletError
+from .errors import BookletError, cannot_read
 
 MAX_BYTES = 2_000_000
 MAX_PIXELS = 16_000_000
@@ -44,7 +44,10 @@ def load_logo(root: Path, value: str, config_path: Path, line: int | None) -> Lo
         refuse("there is no such file.")
     if path.stat().st_size > MAX_BYTES:
         refuse(f"the file has {path.stat().st_size:,} bytes; a logo may have at most {MAX_BYTES:,}.")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        refuse(cannot_read(path, exc).message)
     if mime == "image/svg+xml":
         _check_svg(data, refuse)
     else:

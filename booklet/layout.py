@@ -10,6 +10,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .errors import BookletError, cannot_read
 from .model import Booklet, PrintOptions
 from .paths import LABELS, builtin
 
@@ -41,8 +42,26 @@ def layout_dirs(root: Path) -> list[Path]:
 def _labels(language: str, override: Path | None) -> dict:
     labels = yaml.safe_load((LABELS / f"{language}.yaml").read_text(encoding="utf-8"))
     if override is not None and override.is_file():
-        labels.update(yaml.safe_load(override.read_text(encoding="utf-8")) or {})
+        labels.update(_own_labels(override))
     return labels
+
+
+def _own_labels(path: Path) -> dict:
+    """A layout's labels file: a mapping of label names to texts."""
+    try:
+        found = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise BookletError.from_problem(cannot_read(path, exc)) from None
+    except UnicodeDecodeError:
+        raise BookletError(path, None, "the labels file is not UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BookletError(path, mark.line + 1 if mark else None, "the labels file is not valid YAML; write one \"name: text\" per line.") from None
+    if found is None:
+        return {}
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise BookletError(path, None, "the labels file should hold \"name: text\" lines, each text a single value.")
+    return found
 
 
 def labels_for(root: Path, language: str) -> dict:

@@ -1,13 +1,15 @@
 """Read a booklet folder: `booklet.yaml` and every profile under `source/<field>/`."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
 
 from .config import load_config
-from .errors import BookletError, Problem, error, warning
+from .errors import BookletError, Problem, cannot_read, error, warning
 from .model import Config, Library, Profile
+from .paths import builtin
 from .reader import read_profile
 from .text import fold
 
@@ -22,7 +24,12 @@ def slugify(name: str) -> str:
 
 def _profile_files(source: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
     files = []
-    for entry in sorted(source.iterdir()):
+    try:
+        entries = sorted(source.iterdir())
+    except OSError as exc:
+        problems.append(cannot_read(source, exc))
+        return files
+    for entry in entries:
         if entry.name.startswith((".", "~")):
             continue
         if entry.is_symlink():
@@ -32,7 +39,12 @@ def _profile_files(source: Path, problems: list[Problem]) -> list[tuple[Path, st
             if not field_name:
                 problems.append(error(entry, None, "the field folder's name needs letters or digits."))
                 continue
-            for item in sorted(entry.iterdir()):
+            try:
+                items = sorted(entry.iterdir())
+            except OSError as exc:
+                problems.append(cannot_read(entry, exc))
+                continue
+            for item in items:
                 if item.name.startswith((".", "~")):
                     continue
                 if item.is_symlink():
@@ -46,6 +58,27 @@ def _profile_files(source: Path, problems: list[Problem]) -> list[tuple[Path, st
         else:
             problems.append(warning(entry, None, "profiles belong in a field folder (source/<field>/<name>.txt); this file was ignored."))
     return files
+
+
+def drawable_characters(root: Path) -> frozenset[str] | None:
+    """The characters every font the booklet may use can draw: its own fonts/ and booklet's,
+    a file of the same name in its own folder taking the place of booklet's."""
+    from fontTools.ttLib import TTFont  # loaded only for a profile with unusual characters
+
+    fonts = {}
+    for folder in (Path(root) / "fonts", builtin("fonts")):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in (".ttf", ".otf"):
+                    fonts.setdefault(path.name, path)
+    covered = None
+    for path in fonts.values():
+        try:
+            codes = set(TTFont(path, lazy=True)["cmap"].getBestCmap())
+        except Exception:  # a font fontTools cannot read: WeasyPrint reports it when it renders
+            continue
+        covered = codes if covered is None else covered & codes
+    return None if covered is None else frozenset(map(chr, covered))
 
 
 def load_library(root: Path) -> Library:
@@ -70,13 +103,14 @@ def load_library(root: Path) -> Library:
         problems.append(error(source, None, f"there are {len(files)} profiles; a booklet may have at most {MAX_PROFILES}."))
         files = files[:MAX_PROFILES]
     profiles: list[Profile] = []
+    drawable = functools.cache(lambda: drawable_characters(root))
     by_slug: dict[str, Profile] = {}
     by_title: dict[str, Profile] = {}
     newest = None
     for path, field_name in files:
         slug = slugify(path.stem)
         try:
-            profile, found = read_profile(path, field_name, slug)
+            profile, found = read_profile(path, field_name, slug, drawable)
         except BookletError as exc:
             problems.append(exc.problem)
             continue

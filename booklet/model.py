@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .text import collation_key
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -51,7 +53,7 @@ class Major:
 
     @property
     def letter(self) -> str:
-        first = self.name[:1].upper()
+        first = collation_key(self.name)[:1].upper()
         return first if first.isalpha() else "#"
 
 

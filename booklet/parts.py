@@ -26,6 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from . import __version__
+from .errors import BookletError, cannot_read
 from .limits import deferred_interrupt, ready_workers, started_workers
 from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
@@ -323,7 +324,10 @@ def assets_digest(root: Path, options: PrintOptions) -> str:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+                    try:
+                        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+                    except OSError as exc:
+                        raise BookletError.from_problem(cannot_read(path, exc)) from None
     return digest.hexdigest()
 
 

@@ -30,25 +30,64 @@ _FIXED_HEADINGS = {
     "jurusankuliahyangmendukung": "majors",
     "contohperusahaanatauinstitusiyangmembutuhkan": "employers",
 }
-_FIT = re.compile(r"^apa(kah)? (saya|aku|kamu|anda) cocok (bekerja |menjadi )?(sebagai )?\S.*$")
-_MARKER = re.compile(r"^(?:[-*•–·▪◦]|\d{1,3}[.)])\s*")
+# The second heading names the profession, so it differs in every profile: a question whether
+# one fits working as it. A question in the text ("Apakah kamu cocok bekerja di bawah tekanan?")
+# names no profession: it needs one of the words that lead to a profession's name.
+_FIT = re.compile(r"^(?:apa(?:kah)? (?:saya|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|aku|kamu|anda)) "
+                  r"(?:.* )?(?:sebagai|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
+_FIT_MAX_WORDS = 20
+# Decoration around a heading: Markdown (##, **), quotes, a number ("2."), a colon.
+_DECORATION_BEFORE = re.compile(r"^(?:[#*_\"'“”‘’«»\s]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s)+")
+_DECORATION_AFTER = re.compile(r"[*_\"'“”‘’«»:\s]+$")
+# List markers: bullets (Word's second level is an "o"), numbers, letters and roman numerals.
+_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)]|\(?(?:[a-zA-Z]|[ivxIVX]{1,4})[.)](?=\s))\s*")
+_BULLET_LINE = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,3}[.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
 _MAX_ITEM_WORDS = 25
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+# Two sentences: a word of four letters or more ends with a full stop and the next starts with
+# a capital, or a ! or ? inside the line. "PT. Pertamina", "Kab. Bandung", "R.I." and "(S. Kom)"
+# are abbreviations, not sentence ends, and so are the longer ones below.
+_SENTENCE_BREAK = re.compile(r"\b([^\W\d_]{4,})\.\s+[A-Z0-9]|[!?]\s+\S")
+_ABBREVIATIONS = {"prof", "dept", "univ", "inst", "corp", "assoc", "persero", "kota", "prov"}
+# An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
+_ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
+_FULL_STOP_END = re.compile(r"(?<=[^\W\d_]{4})\.$")
 
 
 def heading_kind(line: str) -> str | None:
-    """Which part a line starts, or None: case, spacing and a trailing colon do not matter."""
+    """Which part a line starts, or None: case, spacing, decoration (a number, Markdown marks,
+    quotes) and a trailing colon do not matter, nor the second heading's question mark."""
     if not line or len(line) > 160:
         return None
-    plain = line.rstrip(":").strip()
+    plain = _undecorated(line)
     letters = _LETTERS.sub("", plain.lower())
     if letters in _FIXED_HEADINGS:
         return _FIXED_HEADINGS[letters]
-    lower = re.sub(r"\s+\?", "?", plain.lower())
-    if lower.endswith("?") and _FIT.match(lower):
+    lower = plain.lower().rstrip("?").strip()
+    if ". " not in lower and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
         return "fit"
     return None
+
+
+# Other words for the two lists' headings, by how their letters start ("Jurusan Kuliah
+# Terkait", "Program Studi", "Contoh Tempat Kerja"): read as those headings, with a warning.
+_LIST_HEADING_STARTS = (("jurusan", "majors"), ("programstudi", "majors"), ("prodi", "majors"),
+                        ("contohperusahaan", "employers"), ("contohinstitusi", "employers"),
+                        ("contohtempatkerja", "employers"), ("perusahaanatauinstitusi", "employers"),
+                        ("perusahaaninstitusi", "employers"), ("tempatkerja", "employers"))
+
+
+def _list_heading_variant(line: str) -> str | None:
+    plain = _undecorated(line)
+    if len(plain.split()) > 7 or plain.endswith(".") or ". " in plain:
+        return None
+    letters = _LETTERS.sub("", plain.lower())
+    return next((key for start, key in _LIST_HEADING_STARTS if letters.startswith(start)), None)
+
+
+def _undecorated(line: str) -> str:
+    line = line.replace("\uff1f", "?")  # a full-width question mark, from a Chinese keyboard
+    return _DECORATION_AFTER.sub("", _DECORATION_BEFORE.sub("", line)).strip()
 
 
 # One matcher per heading: SequenceMatcher indexes its second sequence once.
@@ -72,8 +111,20 @@ def _looks_like_heading(line: str) -> str | None:
 
 
 def _fit_heading(line: str) -> str:
-    text = re.sub(r"\s+\?", "?", line.rstrip(":").strip())
-    return text if text.endswith("?") else text + "?"
+    text = re.sub(r"\s+\?", "?", _undecorated(line)).rstrip("?")
+    return text + "?"
+
+
+def _list_item(text: str) -> str:
+    item = _ITEM_END.sub("", _MARKER.sub("", text).strip())
+    return _FULL_STOP_END.sub("", item)
+
+
+def _is_paragraph(item: str) -> bool:
+    if len(item.split()) > _MAX_ITEM_WORDS:
+        return True
+    return any(match.group(1) is None or match.group(1).lower() not in _ABBREVIATIONS
+               and not match.group(1).isupper() for match in _SENTENCE_BREAK.finditer(item))
 
 
 @dataclass
@@ -85,9 +136,18 @@ class _Part:
     open_paragraph: bool = False
 
 
-def parse_profile(text: str, path: Path, field_name: str, slug: str) -> tuple[Profile, list[Problem]]:
-    """Parse one profile's text. Raises BookletError for the first error; returns warnings."""
+# Characters every font booklet ships can draw, and most profiles hold nothing else: only a
+# line with another character needs the fonts' own lists looked at.
+_USUAL = re.compile(r"[^\x20-\x7e\u00a0\u00c0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]")
+
+
+def parse_profile(text: str, path: Path, field_name: str, slug: str,
+                  drawable=None) -> tuple[Profile, list[Problem]]:
+    """Parse one profile's text. Raises BookletError for the first error; returns warnings.
+    `drawable()`, if given, returns the characters the booklet's fonts can draw (or None)."""
     lines, problems = clean_lines(text, path)
+    if drawable is not None:
+        problems += _undrawable(lines, path, drawable)
     numbered = [(n, line) for n, line in enumerate(lines, start=1)]
     content = [(n, line) for n, line in numbered if line]
     if not content:
@@ -107,12 +167,30 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str) -> tuple[Pr
             if current is not None:
                 current.open_paragraph = False
             continue
-        kind = heading_kind(line)
+        kind, rest = heading_kind(line), ""
+        if kind is None and ":" in line:
+            # A heading with its part on the same line: "Jurusan Kuliah yang Mendukung: Hukum, ..."
+            head, _, rest = line.partition(":")
+            kind = heading_kind(head) if rest.strip() else None
+            line, rest = (head, rest.strip()) if kind else (line, "")
+        if kind is None and not (current and current.open_paragraph):
+            kind = _list_heading_variant(line)
+            if kind in parts or (current is not None and current.key == kind):
+                kind = None
+            elif kind:
+                problems.append(warning(path, number, f"read \"{_short(line)}\" as the heading \"{_HEADING_NAMES[kind]}\"."))
+        if kind == "fit" and "fit" in parts and _undecorated(line).lower() != _undecorated(parts["fit"].heading).lower():
+            kind = None  # another question of the kind, in the text: only the same heading twice is a mistake
         if kind:
             if kind in parts:
                 raise BookletError(path, number, f"the heading \"{_HEADING_NAMES[kind]}\" appears a second time (first on line {parts[kind].line}).")
             _close(current, path)
             current = parts[kind] = _Part(kind, number, line)
+            if rest and kind in _LIST_PARTS:
+                current.blocks += [item for item in map(_list_item, re.split(r"[;,]", rest)) if item]
+            elif rest:
+                current.blocks.append(rest)
+                current.open_paragraph = True
             continue
         if current is None:
             raise BookletError(path, number, f"expected a heading such as \"Profil Profesi\" here, but found \"{_short(line)}\".")
@@ -120,15 +198,15 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str) -> tuple[Pr
         if resembles and (current.key in _LIST_PARTS or not current.open_paragraph):
             raise BookletError(path, number, f"\"{_short(line)}\" is not a known heading; did you mean \"{resembles}\"?")
         if current.key in _LIST_PARTS:
-            item = _MARKER.sub("", line).strip()
+            item = _list_item(line)
             if not item:
                 continue
-            if len(item.split()) > _MAX_ITEM_WORDS or _SENTENCE_BREAK.search(item):
+            if _is_paragraph(item):
                 raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line.")
             if line.endswith(":") and len(line.split()) <= 9:
                 raise BookletError(path, number, f"\"{_short(line)}\" looks like a heading but is not one booklet knows; expected one item per line or one of the five headings.")
-            current.blocks.append(item.rstrip(";,"))
-        elif current.open_paragraph:
+            current.blocks.append(item)
+        elif current.open_paragraph and not _BULLET_LINE.match(line):
             current.blocks[-1] += " " + line
         else:
             current.blocks.append(line)
@@ -160,6 +238,20 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str) -> tuple[Pr
     return profile, problems
 
 
+def _undrawable(lines: list[str], path: Path, drawable) -> list[Problem]:
+    """A warning for each line with characters the fonts lack (an emoji, Chinese, an arrow):
+    WeasyPrint draws them as empty boxes and says so without naming the file."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if _USUAL.search(line):
+            characters = drawable()
+            missing = sorted({c for c in line if not c.isspace()} - characters) if characters else []
+            if missing:
+                shown = " ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+                found.append(warning(path, number, f"the booklet's fonts cannot draw {shown}: each would print as an empty box; leave it out or write it in words."))
+    return found
+
+
 def _close(part: _Part | None, path: Path) -> None:
     if part is not None and not part.blocks:
         raise BookletError(path, part.line, f"the heading \"{part.heading}\" has nothing under it.")
@@ -169,8 +261,8 @@ def _short(line: str) -> str:
     return line if len(line) <= 60 else line[:57] + "…"
 
 
-def read_profile(path: Path, field_name: str, slug: str) -> tuple[Profile, list[Problem]]:
-    """Read and parse a profile file."""
+def read_profile(path: Path, field_name: str, slug: str, drawable=None) -> tuple[Profile, list[Problem]]:
+    """Read and parse a profile file (`drawable`: see parse_profile)."""
     try:
         data = path.read_bytes()
     except PermissionError:
@@ -178,5 +270,5 @@ def read_profile(path: Path, field_name: str, slug: str) -> tuple[Profile, list[
     except OSError as exc:
         raise BookletError(path, None, f"the file cannot be read ({exc.strerror or exc}).") from None
     text, problems = decode(data, path)
-    profile, more = parse_profile(text, path, field_name, slug)
+    profile, more = parse_profile(text, path, field_name, slug, drawable)
     return profile, problems + more

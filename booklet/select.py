@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from .library import slugify
 from .model import Booklet, Field, Library, Major, Profile
-from .text import fold
+from .text import collation_key, fold
 
 
 def matches(profile: Profile, selector: str) -> bool:
@@ -72,10 +72,12 @@ def _majors(library: Library, profiles) -> tuple[Major, ...]:
     for key, counts in spellings.items():
         display = alias_of.get(key)
         if display is None:
-            # The most common spelling wins; ties go to the alphabetically first, for stable output.
-            display = min(counts, key=lambda s: (-counts[s], s))
+            # The most common spelling wins; among equals one in mixed case ("Hubungan
+            # Internasional", not "HUBUNGAN INTERNASIONAL"), then the alphabetically first.
+            display = min(counts, key=lambda s: (-counts[s], s.isupper() or s.islower(), s))
         majors.append(Major(display, tuple(listed_by[key])))
-    return tuple(sorted(majors, key=lambda m: (fold(m.name), m.name)))
+    # Names that start with a digit or a sign (index letter "#") first, then by letter.
+    return tuple(sorted(majors, key=lambda m: (m.letter != "#", collation_key(m.name), m.name)))
 
 
 def source_date(library: Library) -> dt.date:

@@ -19,7 +19,10 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # have none, and searching is much cheaper than substituting every space with itself.
 _ODD_SPACING = re.compile(r"[^\S ]|  ")
 _INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Besides CR, LF and CRLF: CR CR LF (a file converted twice), Word's manual line break (VT),
+# a page break from text copied out of a PDF (FF), and Unicode's own line and paragraph
+# separators (from the web). Each ends a line; removed as control characters, they glued words.
+_LINE_BREAK = re.compile(r"\r*\n|\r|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -34,14 +37,24 @@ def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
         raise BookletError(path, line, "the file is not plain text (it contains NUL bytes); save it as a .txt file in UTF-8.")
     try:
         return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        bad_line = data[: exc.start].count(b"\n") + 1
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BookletError(path, line, f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} cannot be read); save it as UTF-8.") from None
-    return text, [warning(path, bad_line, "the file is not UTF-8; it was read as Windows-1252. Save it as UTF-8 to be sure every letter is right.")]
+    except UnicodeDecodeError:
+        pass
+    # Line by line: a UTF-8 file with one line pasted from a Windows program keeps its other
+    # lines' letters (decoded whole as Windows-1252, "é" became "Ã©" everywhere).
+    lines, guessed = [], []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            lines.append(raw.decode("cp1252"))
+        except UnicodeDecodeError as exc:
+            raise BookletError(path, number, f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02x} cannot be read); save it as UTF-8.") from None
+        guessed.append(number)
+    which = "this line was" if len(guessed) == 1 else f"this line and {len(guessed) - 1} more were"
+    return "\n".join(lines), [warning(path, guessed[0], f"the file is not UTF-8 throughout; {which} read as Windows-1252. Save the file as UTF-8 to be sure every letter is right.")]
 
 
 def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
@@ -71,3 +84,10 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+def collation_key(text: str) -> str:
+    """Where a name goes in an alphabetical list: letter case, accents and a leading quote or
+    bracket do not count ("“Public Policy”" goes under P, "Études" under E)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c))
+    return plain.lstrip("\"'“”‘’«»([{<*_-–—•·.,;: ")

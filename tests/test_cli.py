@@ -1,6 +1,8 @@
 """The command line, through click's CliRunner: messages, exit codes, no tracebacks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from booklet.cli import cli
@@ -86,7 +88,7 @@ def test_windows_1252_file_builds_with_a_warning(mini):
     result = run("check", "--project", mini)
     assert result.exit_code == 0
     # The first byte UTF-8 cannot read is the non-breaking space before the heading on line 3.
-    assert f"{path}:3: warning: the file is not UTF-8; it was read as Windows-1252" in result.output
+    assert f"{path}:3: warning: the file is not UTF-8 throughout; this line and " in result.output
 
 
 def test_a_ten_megabyte_profile_is_refused(mini):
@@ -110,3 +112,48 @@ def test_an_unreadable_profile_is_a_located_error(mini, monkeypatch):
     assert result.exit_code == 1
     assert "perawat.txt: error: the file cannot be read (permission denied)." in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_folder_or_booklet_yaml_that_cannot_be_read_is_one_sentence(mini, monkeypatch):
+    # Tests run as root, whom permissions do not stop: the refusal is the operating system's.
+    kesehatan = mini / "source" / "kesehatan"
+    original_iterdir, original_read_bytes = Path.iterdir, Path.read_bytes
+
+    def iterdir(self):
+        if self == kesehatan:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original_iterdir(self)
+
+    def read_bytes(self):
+        if self.name == "booklet.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original_read_bytes(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    assert f"{kesehatan}: error: the folder cannot be read (permission denied)." in result.output
+    assert f"{mini / 'booklet.yaml'}: error: the file cannot be read (permission denied)." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_labels_file_is_one_sentence(mini):
+    labels = mini / "layouts" / "labels"
+    labels.mkdir(parents=True)
+    (labels / "id.yaml").write_text("contents: Daftar Isi\nindex: [tidak ditutup\n", encoding="utf-8")
+    result = run("build", "--project", mini)
+    assert result.exit_code == 1
+    assert f"{labels / 'id.yaml'}:" in result.output and "not valid YAML" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_characters_the_fonts_lack_are_reported_by_check_with_file_and_line(mini):
+    path = mini / "source" / "kesehatan" / "perawat.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if "Puskesmas" in line)
+    lines[number] = lines[number].replace("Puskesmas", "Puskesmas \U0001F3E5 \u2265 \u6f22", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run("check", "--project", mini)
+    assert result.exit_code == 0
+    assert f"{path}:{number + 1}: warning: the booklet's fonts cannot draw \u2265 \u6f22 \U0001F3E5" in result.output

@@ -65,6 +65,27 @@ def seed_text() -> str:
     pytest.param(lambda t: t.replace("\nParlemen\n", "\n3. Parlemen\n").replace("\nDiplomasi\n", "\n7) Diplomasi\n"), id="numbered"),
     pytest.param(lambda t: t.replace("Pekerjaan sebagai", "Pekerjaan\tsebagai  \u200b").replace("Tugas utama", "Tugas\u00a0utama"), id="tabs-zero-width-nbsp"),
     pytest.param(lambda t: t.replace("Diplomasi", "Diplomasi   "), id="trailing-spaces"),
+    # What Word, web pages, PDFs and phones make of the same file.
+    pytest.param(lambda t: t.replace("\nIlmu Politik\n", "\na. Ilmu Politik\n").replace("\nDiplomasi\n", "\n(g) Diplomasi\n")
+                 .replace("\nParlemen\n", "\niv. Parlemen\n"), id="letter-and-roman-markers"),
+    pytest.param(lambda t: t.replace("\nIlmu Politik\n", "\n\u25cf Ilmu Politik\n").replace("\nDiplomasi\n", "\n\u27a2 Diplomasi\n")
+                 .replace("\nIlmu Sosial", "\no\tIlmu Sosial").replace("\nStudi Keamanan\n", "\n\u2713 Studi Keamanan\n"), id="more-bullets"),
+    pytest.param(lambda t: t.replace("\nIlmu Politik\n", "\nIlmu Politik.\n").replace("Kebijakan Publik\n", "Kebijakan Publik; dan\n"), id="item-punctuation"),
+    pytest.param(lambda t: t.replace("\nHubungan Internasional\nKomunikasi Politik\n", "\nHubungan Internasional\x0bKomunikasi Politik\n"), id="word-line-break"),
+    pytest.param(lambda t: t.replace("\nHubungan Internasional\nKomunikasi Politik\n", "\nHubungan Internasional\u2028Komunikasi Politik\n"), id="unicode-line-separator"),
+    pytest.param(lambda t: t.replace("\n", "\r\r\n"), id="cr-cr-lf"),
+    pytest.param(lambda t: t.replace("politik?", "politik"), id="fit-without-question-mark"),
+    pytest.param(lambda t: t.replace("politik?", "politik:"), id="fit-with-colon"),
+    pytest.param(lambda t: t.replace("Apa saya cocok bekerja sebagai Koordinator pertemuan politik?",
+                                     "**Apa saya cocok bekerja sebagai Koordinator pertemuan politik?**"), id="fit-markdown-bold"),
+    pytest.param(lambda t: t.replace("Apa saya cocok bekerja sebagai Koordinator pertemuan politik?",
+                                     "2. \u201cApa saya cocok bekerja sebagai Koordinator pertemuan politik?\u201d"), id="fit-numbered-quoted"),
+    pytest.param(lambda t: t.replace("politik?", "politik\uff1f"), id="fit-full-width-question-mark"),
+    pytest.param(lambda t: t.replace("Jurusan Kuliah yang Mendukung\n\n", "Jurusan Kuliah yang Mendukung: ")
+                 .replace("Ilmu Politik\nHubungan Internasional\nKomunikasi Politik\nManajemen Komunikasi\nAdministrasi Publik\n"
+                          "Hukum Internasional\nDiplomasi\nStudi Keamanan\nPenelitian dan Kebijakan Publik\nIlmu Sosial",
+                          "Ilmu Politik, Hubungan Internasional, Komunikasi Politik, Manajemen Komunikasi, Administrasi Publik, "
+                          "Hukum Internasional, Diplomasi, Studi Keamanan, Penelitian dan Kebijakan Publik, Ilmu Sosial"), id="list-on-the-heading-line"),
 ])
 def test_tolerated_variants_read_like_the_seed(variant):
     expected, _ = parse(seed_text())
@@ -202,3 +223,66 @@ def test_reader_on_bytes_with_surrogates_gives_a_profile_or_a_user_error(data):
         assert exc.sentence and exc.path == Path("b.txt")
     else:
         assert profile.title and not any(0xD800 <= ord(c) <= 0xDFFF for c in profile.title)
+
+
+def test_abbreviations_in_list_items_are_not_sentence_ends():
+    employers = ["PT. Pertamina (Persero)", "CV. Maju Jaya", "Kementerian Luar Negeri R.I. Jakarta",
+                 "RSUP Prof. Dr. R. D. Kandou", "Dinas Pendidikan Kab. Bandung", "PT Bank Central Asia Tbk."]
+    profile, problems = parse(seed_text().replace("Parlemen\n", "\n".join(employers) + "\n"))
+    assert [p for p in problems if p.severity == "error"] == []
+    for employer in employers:
+        assert employer in profile.employers
+
+
+def test_two_items_on_one_line_are_still_refused():
+    with pytest.raises(BookletError) as caught:
+        parse(seed_text().replace("Parlemen\n", "Bank Indonesia. Otoritas Jasa Keuangan\n"), "dua.txt")
+    assert "paragraph" in caught.value.sentence and caught.value.line == seed_text().splitlines().index("Parlemen") + 1
+
+
+def test_a_question_in_the_fit_part_is_text_not_a_second_heading():
+    question = "Apakah kamu cocok bekerja di bawah tekanan?"
+    fit = "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+    profile, problems = parse(seed_text().replace(fit + "\n\n", f"{fit}\n\n{question}\n\n"))
+    assert profile.fit[0] == question and profile.fit[1:] == parse(seed_text())[0].fit
+    assert problems == []
+
+
+def test_other_words_for_a_list_heading_are_read_with_a_warning():
+    text = seed_text().replace("Jurusan Kuliah yang Mendukung", "Jurusan Kuliah Terkait")
+    profile, problems = parse(text)
+    assert profile.majors == parse(seed_text())[0].majors
+    line = text.splitlines().index("Jurusan Kuliah Terkait") + 1
+    assert [(p.severity, p.line) for p in problems] == [("warning", line)]
+    assert "Jurusan Kuliah yang Mendukung" in problems[0].message
+
+
+def test_bulleted_lines_in_a_paragraph_part_stay_apart():
+    fit = "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+    profile, _ = parse(seed_text().replace(fit + "\n\n", f"{fit}\n\nKamu cocok jika:\n- teliti\n- komunikatif,\n  dan sabar\n\n"))
+    assert profile.fit[:3] == ("Kamu cocok jika:", "- teliti", "- komunikatif, dan sabar")
+
+
+def test_a_utf8_file_with_one_windows_line_keeps_its_other_letters():
+    data = seed_text().replace("Diplomasi", "Diplomasi Caf\u00e9").encode() .replace(b"Parlemen", b"Parlemen \x93Senayan\x94")
+    text, problems = decode(data, Path("campur.txt"))
+    assert "Diplomasi Caf\u00e9" in text and "Parlemen \u201cSenayan\u201d" in text
+    assert [(p.severity, p.line) for p in problems] == [("warning", seed_text().splitlines().index("Parlemen") + 1)]
+
+
+def test_characters_the_fonts_cannot_draw_are_named_with_their_line():
+    fit = "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+    text = seed_text().replace("Diplomasi", "Diplomasi \u2192 \U0001F600").replace(fit, fit + " \u00e9")
+    asked = []
+
+    def drawable():
+        asked.append(1)
+        return frozenset(map(chr, range(0x20, 0x250)))
+
+    _, problems = parse_profile(text, Path("emoji.txt"), "uji", "x", drawable)
+    lines = text.splitlines()
+    diplomasi = next(n for n, line in enumerate(lines, start=1) if line.startswith("Diplomasi"))
+    assert [(p.severity, p.line) for p in problems] == [("warning", diplomasi)]
+    assert "\u2192" in problems[0].message and "\U0001F600" in problems[0].message
+    _, problems = parse_profile(seed_text(), Path("biasa.txt"), "uji", "x", lambda: asked.append(2))
+    assert problems == [] and 2 not in asked  # plain text never needs the fonts looked at

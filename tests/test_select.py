@@ -52,3 +52,19 @@ def test_aliases_merge_named_variants():
     majors = {m.name: m for m in make_booklet(dataclasses.replace(lib, config=config)).majors}
     assert "Public Policy" not in majors
     assert len(majors["Kebijakan Publik"].profiles) == 2
+
+
+def test_index_order_ignores_quotes_accents_and_case_and_puts_signs_first():
+    lib = library()
+    extra = ("\u201cPublic Policy\u201d", "\u00c9tudes Politiques", "ILMU DATA", "3D Animasi", "zoologi")
+    first = dataclasses.replace(lib.profiles[0], majors=lib.profiles[0].majors + extra)
+    second = dataclasses.replace(lib.profiles[1], majors=lib.profiles[1].majors + ("Ilmu Data",))
+    booklet = make_booklet(dataclasses.replace(lib, profiles=(first, second, *lib.profiles[2:])))
+    names = [m.name for m in booklet.majors]
+    letters = [m.letter for m in booklet.majors]
+    assert letters == sorted(letters, key=lambda letter: (letter != "#", letter))  # each letter once, "#" first
+    assert names[0] == "3D Animasi"
+    assert {"\u201cPublic Policy\u201d": "P", "\u00c9tudes Politiques": "E", "zoologi": "Z"} == {
+        m.name: m.letter for m in booklet.majors if m.name in extra and m.letter != "#"}
+    # A tie between spellings goes to the one in mixed case, not the one in capitals.
+    assert "Ilmu Data" in names and "ILMU DATA" not in names
