@@ -77,7 +77,12 @@ _LIST_HEADING_STARTS = (("jurusan", "majors"), ("programstudi", "majors"), ("pro
                         ("perusahaaninstitusi", "employers"), ("tempatkerja", "employers"))
 
 
+_LIST_HEADING_START = re.compile(r"^[^a-zA-Z]{0,8}(?:jurusan|program|prodi|contoh|perusahaan|tempat)", re.IGNORECASE)
+
+
 def _list_heading_variant(line: str) -> str | None:
+    if not _LIST_HEADING_START.match(line):  # most lines: the quick way out
+        return None
     plain = _undecorated(line)
     if len(plain.split()) > 7 or plain.endswith(".") or ". " in plain:
         return None
@@ -87,6 +92,8 @@ def _list_heading_variant(line: str) -> str | None:
 
 def _undecorated(line: str) -> str:
     line = line.replace("\uff1f", "?")  # a full-width question mark, from a Chinese keyboard
+    if line[:1].isalpha() and (line[-1:].isalnum() or line.endswith("?")):
+        return line  # most lines: nothing to take off
     return _DECORATION_AFTER.sub("", _DECORATION_BEFORE.sub("", line)).strip()
 
 
@@ -138,7 +145,7 @@ class _Part:
 
 # Characters every font booklet ships can draw, and most profiles hold nothing else: only a
 # line with another character needs the fonts' own lists looked at.
-_USUAL = re.compile(r"[^\x20-\x7e\u00a0\u00c0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]")
+_USUAL = re.compile(r"[^\t\n\r\x20-\x7e\u00a0\u00c0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]")
 
 
 def parse_profile(text: str, path: Path, field_name: str, slug: str,
@@ -146,7 +153,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     """Parse one profile's text. Raises BookletError for the first error; returns warnings.
     `drawable()`, if given, returns the characters the booklet's fonts can draw (or None)."""
     lines, problems = clean_lines(text, path)
-    if drawable is not None:
+    if drawable is not None and _USUAL.search(text):
         problems += _undrawable(lines, path, drawable)
     numbered = [(n, line) for n, line in enumerate(lines, start=1)]
     content = [(n, line) for n, line in numbered if line]

@@ -23,6 +23,7 @@ _INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 # a page break from text copied out of a PDF (FF), and Unicode's own line and paragraph
 # separators (from the web). Each ends a line; removed as control characters, they glued words.
 _LINE_BREAK = re.compile(r"\r*\n|\r|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_ODD_BREAK = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # most files have none: split at \n
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -61,7 +62,7 @@ def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
     """Split into lines and normalize each: NFC, one space between words, nothing invisible."""
     problems: list[Problem] = []
     lines = []
-    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, raw in enumerate(_LINE_BREAK.split(text) if _ODD_BREAK.search(text) else text.split("\n"), start=1):
         if len(raw) > MAX_LINE_CHARS:
             raise BookletError(path, number, f"the line has {len(raw):,} characters; a line may have at most {MAX_LINE_CHARS:,}.")
         if _SURROGATE.search(raw):
