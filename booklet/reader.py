@@ -164,7 +164,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
     if len(title) > 120 or title.endswith("."):
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
-    if not any(heading_kind(line) for _, line in content[1:]):
+    headed = {heading_kind(line) for _, line in content[1:]} - {None}
+    if not headed:
         raise BookletError(path, title_line, "no recognised heading was found; a profile needs the headings " + ", ".join(f"\"{h}\"" for _, h, _ in PARTS) + ".")
 
     parts: dict[str, _Part] = {}
@@ -182,7 +183,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             line, rest = (head, rest.strip()) if kind else (line, "")
         if kind is None and not (current and current.open_paragraph):
             kind = _list_heading_variant(line)
-            if kind in parts or (current is not None and current.key == kind):
+            # Not where the file has the heading itself: then this is a line of text or an item.
+            if kind in headed or kind in parts or (current is not None and current.key == kind):
                 kind = None
             elif kind:
                 problems.append(warning(path, number, f"read \"{_short(line)}\" as the heading \"{_HEADING_NAMES[kind]}\"."))

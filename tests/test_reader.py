@@ -286,3 +286,10 @@ def test_characters_the_fonts_cannot_draw_are_named_with_their_line():
     assert "\u2192" in problems[0].message and "\U0001F600" in problems[0].message
     _, problems = parse_profile(seed_text(), Path("biasa.txt"), "uji", "x", lambda: asked.append(2))
     assert problems == [] and 2 not in asked  # plain text never needs the fonts looked at
+
+
+def test_a_line_like_a_list_heading_is_text_where_the_heading_itself_is_there():
+    text = seed_text().replace("Miskonsepsi", "Jurusan yang relevan antara lain:\n\nMiskonsepsi", 1)
+    profile, problems = parse(text)
+    assert "Jurusan yang relevan antara lain:" in profile.reality
+    assert profile.majors == parse(seed_text())[0].majors and problems == []
