@@ -64,7 +64,7 @@ def heading_kind(line: str) -> str | None:
     if letters in _FIXED_HEADINGS:
         return _FIXED_HEADINGS[letters]
     lower = plain.lower().rstrip("?").strip()
-    if ". " not in lower and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
+    if ". " not in lower and ": " not in lower and not lower.endswith(".") and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
         return "fit"
     return None
 
@@ -164,7 +164,13 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
     if len(title) > 120 or title.endswith("."):
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
-    headed = {heading_kind(line) for _, line in content[1:]} - {None}
+    kinds = [(number, line, heading_kind(line)) for number, line in content[1:]]
+    headed = {kind for _, _, kind in kinds} - {None}
+    # Questions like the second heading may also be asked in the text; the heading is the one
+    # that names the profession, else the first.
+    questions = [(number, line) for number, line, kind in kinds if kind == "fit"]
+    named = [number for number, line in questions if _LETTERS.sub("", title.lower()) in _LETTERS.sub("", line.lower())]
+    fit_line = named[0] if named else questions[0][0] if questions else None
     if not headed:
         raise BookletError(path, title_line, "no recognised heading was found; a profile needs the headings " + ", ".join(f"\"{h}\"" for _, h, _ in PARTS) + ".")
 
@@ -188,7 +194,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 kind = None
             elif kind:
                 problems.append(warning(path, number, f"read \"{_short(line)}\" as the heading \"{_HEADING_NAMES[kind]}\"."))
-        if kind == "fit" and "fit" in parts and _undecorated(line).lower() != _undecorated(parts["fit"].heading).lower():
+        if kind == "fit" and fit_line is not None and number != fit_line and _undecorated(line).lower() != _undecorated(numbered[fit_line - 1][1]).lower():
             kind = None  # another question of the kind, in the text: only the same heading twice is a mistake
         if kind:
             if kind in parts:

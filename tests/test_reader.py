@@ -293,3 +293,11 @@ def test_a_line_like_a_list_heading_is_text_where_the_heading_itself_is_there():
     profile, problems = parse(text)
     assert "Jurusan yang relevan antara lain:" in profile.reality
     assert profile.majors == parse(seed_text())[0].majors and problems == []
+
+
+def test_the_fit_heading_is_the_question_that_names_the_profession():
+    question = "Apakah kamu cocok menjadi pemimpin tim?"
+    text = seed_text().replace("Tugas utama", f"{question}\n\nTugas utama", 1)
+    profile, problems = parse(text)
+    assert question in profile.overview and profile.fit == parse(seed_text())[0].fit
+    assert profile.fit_heading == "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
