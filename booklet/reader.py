@@ -39,19 +39,32 @@ _FIT_MAX_WORDS = 20
 # Decoration around a heading: Markdown (##, **), quotes, a number ("2."), a colon.
 _DECORATION_BEFORE = re.compile(r"^(?:[#*_\"'“”‘’«»\s]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s)+")
 _DECORATION_AFTER = re.compile(r"[*_\"'“”‘’«»:\s]+$")
-# List markers: bullets (Word's second level is an "o"), numbers, letters and roman numerals.
-_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)]|\(?(?:[a-zA-Z]|[ivxIVX]{1,4})[.)](?=\s))\s*")
-_BULLET_LINE = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,3}[.)])\s")
+# List markers: bullets (Word's second level is an "o"), numbers, small letters and roman
+# numerals ("a.", "b)", "iv."), any letter in brackets. Not "A. " or "I. ": names start so
+# ("A. Yani Foundation", "I. Gusti Ngurah Rai").
+_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)]|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\))\s*")
+# A line of a text part that starts a list inside the text, after a line ending with ":".
+_BULLET_LINE = re.compile(r"^(?:[-*•·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
 _MAX_ITEM_WORDS = 25
-# Two sentences: a word of four letters or more ends with a full stop and the next starts with
-# a capital, or a ! or ? inside the line. "PT. Pertamina", "Kab. Bandung", "R.I." and "(S. Kom)"
-# are abbreviations, not sentence ends, and so are the longer ones below.
-_SENTENCE_BREAK = re.compile(r"\b([^\W\d_]{4,})\.\s+[A-Z0-9]|[!?]\s+\S")
-_ABBREVIATIONS = {"prof", "dept", "univ", "inst", "corp", "assoc", "persero", "kota", "prov"}
+# A full stop followed by a capital ends a sentence, unless the word before it is an
+# abbreviation: an initial ("R. D. Kandou"), dotted ("R.I."), or a short form in this list
+# (names of companies, offices and degrees). ! and ? inside an item always end one.
+_FULL_STOP = re.compile(r"(\S+)\.\s+[A-Z0-9(]")
+_ABBREVIATIONS = frozenset("""
+    pt cv ud fa tbk bhd ltd co corp inc intl assoc dept inst univ persero
+    kab kec kel kota prov pemkab pemkot pemprov jl jln rt rw no
+    dr drs dra ir prof h hj st sh se sp spd sked skom mm mba mt ms ph pend jend
+    rs rsu rsud rsup dll dsb dst tsb yth bpk
+""".split())
 # An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
 _ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
-_FULL_STOP_END = re.compile(r"(?<=[^\W\d_]{4})\.$")
+_QUOTES = "\"'“”‘’«»"
+
+
+def _is_abbreviation(word: str) -> bool:
+    word = word.lstrip("(" + _QUOTES)
+    return len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS
 
 
 def heading_kind(line: str) -> str | None:
@@ -103,7 +116,7 @@ _HEADING_MATCHERS = [(difflib.SequenceMatcher(None, "", letters), key) for lette
 
 @lru_cache(maxsize=8192)  # list items repeat across profiles; the comparison is not cheap
 def _looks_like_heading(line: str) -> str | None:
-    """The canonical heading a misspelled heading line resembles, if any."""
+    """The part whose heading a misspelled heading line resembles, if any."""
     if len(line.split()) > 9:
         return None
     plain = _LETTERS.sub("", line.lower())
@@ -111,9 +124,9 @@ def _looks_like_heading(line: str) -> str | None:
         matcher.set_seq1(plain)
         # The quick bounds rule out most lines before the full comparison.
         if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
-            return _HEADING_NAMES[key]
+            return key
     if plain.startswith(("apasaya", "apakahsaya")) and "cocok" not in plain:
-        return _HEADING_NAMES["fit"]
+        return "fit"
     return None
 
 
@@ -124,14 +137,17 @@ def _fit_heading(line: str) -> str:
 
 def _list_item(text: str) -> str:
     item = _ITEM_END.sub("", _MARKER.sub("", text).strip())
-    return _FULL_STOP_END.sub("", item)
+    if len(item) > 1 and item[0] in _QUOTES and item[-1] in _QUOTES:
+        item = item[1:-1].strip()  # “Public Policy” is Public Policy
+    if item.endswith(".") and not _is_abbreviation(item[:-1].split()[-1] if item[:-1].split() else ""):
+        item = item[:-1].rstrip()  # "Ilmu Politik." but not "Tbk."
+    return item
 
 
 def _is_paragraph(item: str) -> bool:
-    if len(item.split()) > _MAX_ITEM_WORDS:
+    if len(item.split()) > _MAX_ITEM_WORDS or re.search(r"[!?]\s+\S", item):
         return True
-    return any(match.group(1) is None or match.group(1).lower() not in _ABBREVIATIONS
-               and not match.group(1).isupper() for match in _SENTENCE_BREAK.finditer(item))
+    return any(not _is_abbreviation(match.group(1)) for match in _FULL_STOP.finditer(item))
 
 
 @dataclass
@@ -141,6 +157,7 @@ class _Part:
     heading: str
     blocks: list = field(default_factory=list)  # paragraphs or items
     open_paragraph: bool = False
+    listing: bool = False  # in a text part, after "…:" or a bulleted line: bullets start lines
 
 
 # Characters every font booklet ships can draw, and most profiles hold nothing else: only a
@@ -166,11 +183,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
     kinds = [(number, line, heading_kind(line)) for number, line in content[1:]]
     headed = {kind for _, _, kind in kinds} - {None}
-    # Questions like the second heading may also be asked in the text; the heading is the one
-    # that names the profession, else the first.
-    questions = [(number, line) for number, line, kind in kinds if kind == "fit"]
-    named = [number for number, line in questions if _LETTERS.sub("", title.lower()) in _LETTERS.sub("", line.lower())]
-    fit_line = named[0] if named else questions[0][0] if questions else None
+    fit_line = _fit_heading_line([(number, line) for number, line, kind in kinds if kind == "fit"], title, path, problems)
     if not headed:
         raise BookletError(path, title_line, "no recognised heading was found; a profile needs the headings " + ", ".join(f"\"{h}\"" for _, h, _ in PARTS) + ".")
 
@@ -179,15 +192,17 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     for number, line in numbered[title_line:]:
         if not line:
             if current is not None:
-                current.open_paragraph = False
+                current.open_paragraph = current.listing = False
             continue
         kind, rest = heading_kind(line), ""
         if kind is None and ":" in line:
             # A heading with its part on the same line: "Jurusan Kuliah yang Mendukung: Hukum, ..."
             head, _, rest = line.partition(":")
             kind = heading_kind(head) if rest.strip() else None
+            kind = None if kind == "fit" else kind  # a question and its answer are text
             line, rest = (head, rest.strip()) if kind else (line, "")
-        if kind is None and not (current and current.open_paragraph):
+        standalone = _blank_after(numbered, number) or line.endswith(":")
+        if kind is None and not (current and current.open_paragraph) and standalone:
             kind = _list_heading_variant(line)
             # Not where the file has the heading itself: then this is a line of text or an item.
             if kind in headed or kind in parts or (current is not None and current.key == kind):
@@ -202,7 +217,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             _close(current, path)
             current = parts[kind] = _Part(kind, number, line)
             if rest and kind in _LIST_PARTS:
-                current.blocks += [item for item in map(_list_item, re.split(r"[;,]", rest)) if item]
+                current.blocks += _comma_items(rest)
             elif rest:
                 current.blocks.append(rest)
                 current.open_paragraph = True
@@ -210,22 +225,32 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         if current is None:
             raise BookletError(path, number, f"expected a heading such as \"Profil Profesi\" here, but found \"{_short(line)}\".")
         resembles = _looks_like_heading(line)
+        if resembles in headed:  # the file has that heading: this is text that looks like it
+            resembles = None
         if resembles and (current.key in _LIST_PARTS or not current.open_paragraph):
-            raise BookletError(path, number, f"\"{_short(line)}\" is not a known heading; did you mean \"{resembles}\"?")
+            raise BookletError(path, number, f"\"{_short(line)}\" is not a known heading; did you mean \"{_HEADING_NAMES[resembles]}\"?")
         if current.key in _LIST_PARTS:
             item = _list_item(line)
             if not item:
                 continue
             if _is_paragraph(item):
-                raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line.")
+                raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line (an abbreviation booklet does not know, like \"Pemda. Bogor\", reads as a sentence's end: leave out its full stop).")
             if line.endswith(":") and len(line.split()) <= 9:
                 raise BookletError(path, number, f"\"{_short(line)}\" looks like a heading but is not one booklet knows; expected one item per line or one of the five headings.")
-            current.blocks.append(item)
-        elif current.open_paragraph and not _BULLET_LINE.match(line):
+            if current.key == "majors" and item.count(",") >= 2 and all(len(i.split()) <= 6 for i in item.split(",")):
+                # Majors written as one line, "Ilmu Politik, Hukum, Sosiologi": one major each.
+                problems.append(warning(path, number, "read the line as one major between each two commas; put one major on each line to be sure."))
+                current.blocks += _comma_items(item)
+            else:
+                current.blocks.append(item)
+        elif current.open_paragraph and not (current.listing and _BULLET_LINE.match(line)):
             current.blocks[-1] += " " + line
         else:
             current.blocks.append(line)
             current.open_paragraph = True
+            current.listing = current.listing or bool(_BULLET_LINE.match(line))
+        if current.key not in _LIST_PARTS and line.endswith(":"):
+            current.listing = True
     _close(current, path)
 
     for key, heading, _ in PARTS:
@@ -253,11 +278,47 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     return profile, problems
 
 
+def _fit_heading_line(questions: list, title: str, path: Path, problems: list) -> int | None:
+    """Which of the lines read as the second heading is it: questions like it may be asked in
+    the text too. The one in the heading's usual words, else one asked as the student ("saya",
+    "aku") naming the profession, else asked as the student, else naming it, else the first."""
+    if not questions:
+        return None
+    named = _LETTERS.sub("", title.lower())
+
+    def rank(question):
+        number, line = question
+        lower = _undecorated(line).lower()
+        first_person = re.match(r"(?:apa(?:kah)?|cocok(?:kah)?) (?:saya|aku)\b", lower) is not None
+        names = named in _LETTERS.sub("", lower)
+        return (not lower.startswith("apa saya cocok bekerja sebagai"), not (first_person and names),
+                not first_person, not names, number)
+
+    chosen = min(questions, key=rank)[0]
+    others = [number for number, line in questions if number != chosen
+              and _undecorated(line).lower() != _undecorated(dict(questions)[chosen]).lower()]
+    if others:
+        problems.append(warning(path, chosen, f"read this line as the heading \"{_HEADING_NAMES['fit']}\" and the similar question on line {others[0]} as text."))
+    return chosen
+
+
+def _blank_after(numbered: list, number: int) -> bool:
+    """Whether the line after line `number` is blank (or there is none)."""
+    return number >= len(numbered) or not numbered[number][1]
+
+
+def _comma_items(text: str) -> list[str]:
+    items = (re.sub(r"^(?:dan|atau|and|or)\s+", "", part.strip()) for part in re.split(r"[;,]", text))
+    return [item for item in map(_list_item, items) if item]
+
+
 def _undrawable(lines: list[str], path: Path, drawable) -> list[Problem]:
     """A warning for each line with characters the fonts lack (an emoji, Chinese, an arrow):
     WeasyPrint draws them as empty boxes and says so without naming the file."""
     found = []
     for number, line in enumerate(lines, start=1):
+        # What booklet takes off a line is not printed: a list's bullet, a heading's decoration.
+        line = _MARKER.sub("", line).replace("\uff1f", "?")
         if _USUAL.search(line):
             characters = drawable()
             missing = sorted({c for c in line if not c.isspace()} - characters) if characters else []

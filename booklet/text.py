@@ -43,7 +43,7 @@ def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
     # Line by line: a UTF-8 file with one line pasted from a Windows program keeps its other
     # lines' letters (decoded whole as Windows-1252, "é" became "Ã©" everywhere).
     lines, guessed = [], []
-    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+    for number, raw in enumerate(re.split(rb"\r*\n|\r", data.removeprefix(b"\xef\xbb\xbf")), start=1):
         try:
             lines.append(raw.decode("utf-8"))
             continue
@@ -91,4 +91,4 @@ def collation_key(text: str) -> str:
     """Where a name goes in an alphabetical list: letter case, accents and a leading quote or
     bracket do not count ("“Public Policy”" goes under P, "Études" under E)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c))
-    return plain.lstrip("\"'“”‘’«»([{<*_-–—•·.,;: ")
+    return " ".join(re.sub(r"[^\w\s]", "", plain).split())

@@ -301,3 +301,84 @@ def test_the_fit_heading_is_the_question_that_names_the_profession():
     profile, problems = parse(text)
     assert question in profile.overview and profile.fit == parse(seed_text())[0].fit
     assert profile.fit_heading == "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+
+
+FIT = "Apa saya cocok bekerja sebagai Koordinator pertemuan politik?"
+
+
+def test_the_fit_heading_in_its_usual_words_wins_over_questions_in_the_text():
+    # Even when it does not name the profession, and the question in the text does.
+    text = seed_text().replace(FIT, "Apa saya cocok bekerja sebagai \u2026?").replace(
+        "Tugas utama", "Apakah kamu cocok menjadi koordinator pertemuan politik?\n\nTugas utama", 1)
+    profile, problems = parse(text)
+    assert profile.fit_heading == "Apa saya cocok bekerja sebagai \u2026?"
+    assert "Apakah kamu cocok menjadi koordinator pertemuan politik?" in profile.overview
+    assert profile.fit == parse(seed_text())[0].fit
+    heading_line = text.splitlines().index("Apa saya cocok bekerja sebagai \u2026?") + 1
+    assert [(p.severity, p.line) for p in problems] == [("warning", heading_line)] and "similar question" in problems[0].message
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Apakah kamu cocok bekerja sebagai pemimpin: tidak selalu, dan itu wajar.",
+    "Apakah saya harus jago berdebat?",
+    "Profil Profesional yang baik dimulai dari sini.",
+])
+def test_text_that_looks_like_a_heading_stays_whole_text(paragraph):
+    profile, _ = parse(seed_text().replace("Tugas utama", f"{paragraph}\n\nTugas utama", 1))
+    assert paragraph in profile.overview
+
+
+def test_hard_wrapped_lines_starting_with_a_number_or_dash_stay_in_their_paragraph():
+    wrapped = "Jumlah pertemuan bisa mencapai\n100. Jumlah itu terus naik\n\u2013 terutama menjelang kampanye \u2013 kata mereka."
+    profile, _ = parse(seed_text().replace("Tugas utama", f"{wrapped}\n\nTugas utama", 1))
+    assert " ".join(wrapped.split("\n")) in profile.overview
+
+
+@pytest.mark.parametrize("item", ["Ilmu Politik cocok untuk itu. Lulusan bisa bekerja di mana saja",
+                                  "Bekerja di BUMN. Gaji lumayan"])
+def test_two_sentences_in_a_list_item_are_refused(item):
+    with pytest.raises(BookletError) as caught:
+        parse(seed_text().replace("Diplomasi\n", item + "\n"))
+    assert "paragraph" in caught.value.sentence
+
+
+@pytest.mark.parametrize("line, items", [
+    ("A. Yani Foundation", ["A. Yani Foundation"]),
+    ("I. Gusti Ngurah Rai Airport", ["I. Gusti Ngurah Rai Airport"]),
+    ("Universitas Jend. Soedirman", ["Universitas Jend. Soedirman"]),
+    ("Microsoft Corp.", ["Microsoft Corp."]),
+    ("Manajemen SDM.", ["Manajemen SDM"]),
+    ("\u201cPublic Policy\u201d", ["Public Policy"]),
+    ("Hukum, Ilmu Politik, dan Sosiologi", ["Hukum", "Ilmu Politik", "Sosiologi"]),
+])
+def test_list_items_as_written(line, items):
+    profile, _ = parse(seed_text().replace("Diplomasi\n", line + "\n"))
+    index = profile.majors.index(items[0])
+    assert list(profile.majors[index:index + len(items)]) == items
+
+
+def test_a_list_on_the_heading_line_drops_its_and():
+    profile, _ = parse(seed_text().replace("Jurusan Kuliah yang Mendukung\n\n", "Jurusan Kuliah yang Mendukung: Hukum; dan Matematika.\n\n"))
+    assert profile.majors[:2] == ("Hukum", "Matematika")
+
+
+def test_a_cr_only_file_with_one_windows_line_keeps_its_other_letters():
+    data = seed_text().replace("Diplomasi", "Diplomasi Caf\u00e9").replace("\n", "\r").encode().replace(b"Parlemen", b"Parlemen \x93S\x94")
+    text, problems = decode(data, Path("cr.txt"))
+    assert "Diplomasi Caf\u00e9" in text and "Parlemen \u201cS\u201d" in text
+    assert problems[0].line == seed_text().splitlines().index("Parlemen") + 1
+
+
+def test_bullets_and_decoration_booklet_removes_are_not_reported_as_undrawable():
+    text = seed_text().replace("\nDiplomasi\n", "\n\u27a2 Diplomasi\n").replace(FIT, FIT[:-1] + "\uff1f")
+    _, problems = parse_profile(text, Path("x.txt"), "uji", "x", lambda: frozenset(map(chr, range(0x20, 0x250))))
+    assert problems == []
+
+
+def test_a_wrapped_line_is_not_taken_for_another_word_for_a_heading():
+    text = seed_text().replace("Jurusan Kuliah yang Mendukung", "Program Studi").replace(
+        "Tugas utama", "Jurusan yang diambil para koordinator\nbiasanya ilmu sosial.\n\nTugas utama", 1)
+    profile, problems = parse(text)
+    assert "Jurusan yang diambil para koordinator biasanya ilmu sosial." in profile.overview
+    assert profile.majors == parse(seed_text())[0].majors
+    assert [p.line for p in problems] == [text.splitlines().index("Program Studi") + 1]
