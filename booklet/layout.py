@@ -39,15 +39,16 @@ def layout_dirs(root: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=8)
-def _labels(language: str, override: Path | None) -> dict:
+def _labels(language: str, override: Path | None, state=None) -> dict:
+    """`state`: the override's size and time, so an edited file is read again (--watch)."""
     labels = yaml.safe_load((LABELS / f"{language}.yaml").read_text(encoding="utf-8"))
     if override is not None and override.is_file():
-        labels.update(_own_labels(override))
+        labels.update(_own_labels(override, labels))
     return labels
 
 
-def _own_labels(path: Path) -> dict:
-    """A layout's labels file: a mapping of label names to texts."""
+def _own_labels(path: Path, builtin_labels: dict) -> dict:
+    """A layout's labels file: label names and their texts (or lists, where booklet's are)."""
     try:
         found = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
     except OSError as exc:
@@ -59,14 +60,22 @@ def _own_labels(path: Path) -> dict:
         raise BookletError(path, mark.line + 1 if mark else None, "the labels file is not valid YAML; write one \"name: text\" per line.") from None
     if found is None:
         return {}
-    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
-        raise BookletError(path, None, "the labels file should hold \"name: text\" lines, each text a single value.")
+    if not isinstance(found, dict):
+        raise BookletError(path, None, "the labels file should hold \"name: text\" lines.")
+    for name, value in found.items():
+        expected = type(builtin_labels.get(name, value))  # a label booklet does not have is unused
+        if not isinstance(value, expected):
+            kind = "a list" if expected is list else "a single text"
+            raise BookletError(path, None, f"the label \"{name}\" should be {kind}, as in booklet's own labels.")
     return found
 
 
 def labels_for(root: Path, language: str) -> dict:
     override = Path(root) / "layouts" / "labels" / f"{language}.yaml"
-    return _labels(language, override if override.is_file() else None)
+    if not override.is_file():
+        return _labels(language, None)
+    status = override.stat()
+    return _labels(language, override, (status.st_size, status.st_mtime_ns))
 
 
 def css_string(value: str) -> Markup:

@@ -54,16 +54,17 @@ def run_limited(function, *args, seconds: float | None = None, final: bool = Fal
     garbage goes with it (the single pass's took 1.8 s to collect at N=300)."""
     seconds = SECONDS if seconds is None else seconds
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
-        return function(*args)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # before anything else: no alarm after the render
     except RenderTimeout:
-        signal.setitimer(signal.ITIMER_REAL, 0)  # no repeat while this is reported
         raise BookletError(Path("layouts"), None, f"rendering took longer than {seconds:g} s and was stopped; a layout or a very unusual profile may make WeasyPrint loop.") from None
     except MemoryError:
         raise BookletError(Path("layouts"), None, f"rendering needed more than {MEMORY_MB} MB of memory and was stopped; a layout or a very unusual profile may be the cause.") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if not final:
             resident = _resident_mb()

@@ -37,12 +37,12 @@ _FIT = re.compile(r"^(?:apa(?:kah)? (?:saya|aku|kamu|anda) cocok|cocok(?:kah)? (
                   r"(?:.* )?(?:sebagai|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
 _FIT_MAX_WORDS = 20
 # Decoration around a heading: Markdown (##, **), quotes, a number ("2."), a colon.
-_DECORATION_BEFORE = re.compile(r"^(?:[#*_\"'“”‘’«»\s]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s)+")
-_DECORATION_AFTER = re.compile(r"[*_\"'“”‘’«»:\s]+$")
+_DECORATION_BEFORE = re.compile(r"^(?:[#*_\s]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s)+")
+_DECORATION_AFTER = re.compile(r"[*_:\s]+$")
 # List markers: bullets (Word's second level is an "o"), numbers, small letters and roman
 # numerals ("a.", "b)", "iv."), any letter in brackets. Not "A. " or "I. ": names start so
 # ("A. Yani Foundation", "I. Gusti Ngurah Rai").
-_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)]|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\))\s*")
+_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)](?=\s|[A-Z])|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\))\s*")
 # A line of a text part that starts a list inside the text, after a line ending with ":".
 _BULLET_LINE = re.compile(r"^(?:[-*•·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
@@ -52,10 +52,10 @@ _MAX_ITEM_WORDS = 25
 # (names of companies, offices and degrees). ! and ? inside an item always end one.
 _FULL_STOP = re.compile(r"(\S+)\.\s+[A-Z0-9(]")
 _ABBREVIATIONS = frozenset("""
-    pt cv ud fa tbk bhd ltd co corp inc intl assoc dept inst univ persero
+    pt cv ud fa tbk bhd sdn pte ltd co corp inc intl assoc dept inst univ persero
     kab kec kel kota prov pemkab pemkot pemprov jl jln rt rw no
     dr drs dra ir prof h hj st sh se sp spd sked skom mm mba mt ms ph pend jend
-    rs rsu rsud rsup dll dsb dst tsb yth bpk
+    rs rsu rsud rsup dll dsb dst tsb yth bpk rp gg sd smp sma smk mi mts ma
 """.split())
 # An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
 _ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
@@ -76,8 +76,11 @@ def heading_kind(line: str) -> str | None:
     letters = _LETTERS.sub("", plain.lower())
     if letters in _FIXED_HEADINGS:
         return _FIXED_HEADINGS[letters]
+    asked = plain.endswith("?")
     lower = plain.lower().rstrip("?").strip()
-    if ". " not in lower and ": " not in lower and not lower.endswith(".") and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
+    # Without its question mark, a line must not read as a sentence ("… sebagai pemimpin: tidak.")
+    sentence = ". " in lower or ": " in lower or lower.endswith(".")
+    if (asked or not sentence) and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
         return "fit"
     return None
 
@@ -107,7 +110,14 @@ def _undecorated(line: str) -> str:
     line = line.replace("\uff1f", "?")  # a full-width question mark, from a Chinese keyboard
     if line[:1].isalpha() and (line[-1:].isalnum() or line.endswith("?")):
         return line  # most lines: nothing to take off
-    return _DECORATION_AFTER.sub("", _DECORATION_BEFORE.sub("", line)).strip()
+    return _unquoted(_DECORATION_AFTER.sub("", _DECORATION_BEFORE.sub("", line)).strip())
+
+
+def _unquoted(text: str) -> str:
+    """Without quotes around the whole of it (a quote at one end only is part of the text)."""
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        return text[1:-1].strip()
+    return text
 
 
 # One matcher per heading: SequenceMatcher indexes its second sequence once.
@@ -137,10 +147,16 @@ def _fit_heading(line: str) -> str:
 
 def _list_item(text: str) -> str:
     item = _ITEM_END.sub("", _MARKER.sub("", text).strip())
-    if len(item) > 1 and item[0] in _QUOTES and item[-1] in _QUOTES:
-        item = item[1:-1].strip()  # “Public Policy” is Public Policy
-    if item.endswith(".") and not _is_abbreviation(item[:-1].split()[-1] if item[:-1].split() else ""):
-        item = item[:-1].rstrip()  # "Ilmu Politik." but not "Tbk."
+    for _ in range(2):  # "“Ilmu Politik.”" and "“Ilmu Politik”." alike
+        item = _unquoted(_without_full_stop(item))  # “Public Policy” is Public Policy
+    return item
+
+
+def _without_full_stop(item: str) -> str:
+    """"Ilmu Politik." is "Ilmu Politik", but "PT Astra Tbk." keeps its abbreviation's stop."""
+    words = item[:-1].split()
+    if item.endswith(".") and words and not _is_abbreviation(words[-1]):
+        return item[:-1].rstrip()
     return item
 
 
@@ -170,8 +186,6 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     """Parse one profile's text. Raises BookletError for the first error; returns warnings.
     `drawable()`, if given, returns the characters the booklet's fonts can draw (or None)."""
     lines, problems = clean_lines(text, path)
-    if drawable is not None and _USUAL.search(text):
-        problems += _undrawable(lines, path, drawable)
     numbered = [(n, line) for n, line in enumerate(lines, start=1)]
     content = [(n, line) for n, line in numbered if line]
     if not content:
@@ -181,9 +195,25 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
     if len(title) > 120 or title.endswith("."):
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
+    def alone(number: int) -> bool:  # a line with blank lines (or the title) around it
+        return (number - 1 == title_line or not numbered[number - 2][1]) and (number == len(numbered) or not numbered[number][1])
+
     kinds = [(number, line, heading_kind(line)) for number, line in content[1:]]
-    headed = {kind for _, _, kind in kinds} - {None}
+    # The second heading without its question mark could be a line of a wrapped paragraph.
+    kinds = [(n, line, None if kind == "fit" and not _undecorated(line).endswith("?") and not alone(n) else kind)
+             for n, line, kind in kinds]
+    kind_of = {number: kind for number, _, kind in kinds}
+    headed = set(kind_of.values()) - {None}
     fit_line = _fit_heading_line([(number, line) for number, line, kind in kinds if kind == "fit"], title, path, problems)
+    # Other words for a list's heading, on a line of their own, where the file lacks the heading
+    # itself: the last such line for each list (a line in the text before it says the same).
+    variants = {}
+    for number, line, kind in kinds:
+        variant = _list_heading_variant(line) if kind is None and alone(number) else None
+        if variant and variant not in headed:
+            variants[variant] = number
+    variant_lines = {number: kind for kind, number in variants.items()}
+    shown = [(title_line, title)]  # what the booklet prints of each line, for the fonts' check
     if not headed:
         raise BookletError(path, title_line, "no recognised heading was found; a profile needs the headings " + ", ".join(f"\"{h}\"" for _, h, _ in PARTS) + ".")
 
@@ -194,21 +224,17 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             if current is not None:
                 current.open_paragraph = current.listing = False
             continue
-        kind, rest = heading_kind(line), ""
+        kind, rest = kind_of.get(number), ""
         if kind is None and ":" in line:
             # A heading with its part on the same line: "Jurusan Kuliah yang Mendukung: Hukum, ..."
+            # Not a question and its answer, nor text that starts so where the heading is in the file.
             head, _, rest = line.partition(":")
             kind = heading_kind(head) if rest.strip() else None
-            kind = None if kind == "fit" else kind  # a question and its answer are text
+            kind = None if kind == "fit" or kind in headed else kind
             line, rest = (head, rest.strip()) if kind else (line, "")
-        standalone = _blank_after(numbered, number) or line.endswith(":")
-        if kind is None and not (current and current.open_paragraph) and standalone:
-            kind = _list_heading_variant(line)
-            # Not where the file has the heading itself: then this is a line of text or an item.
-            if kind in headed or kind in parts or (current is not None and current.key == kind):
-                kind = None
-            elif kind:
-                problems.append(warning(path, number, f"read \"{_short(line)}\" as the heading \"{_HEADING_NAMES[kind]}\"."))
+        if kind is None and number in variant_lines:
+            kind = variant_lines[number]
+            problems.append(warning(path, number, f"read \"{_short(line)}\" as the heading \"{_HEADING_NAMES[kind]}\"."))
         if kind == "fit" and fit_line is not None and number != fit_line and _undecorated(line).lower() != _undecorated(numbered[fit_line - 1][1]).lower():
             kind = None  # another question of the kind, in the text: only the same heading twice is a mistake
         if kind:
@@ -216,11 +242,14 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 raise BookletError(path, number, f"the heading \"{_HEADING_NAMES[kind]}\" appears a second time (first on line {parts[kind].line}).")
             _close(current, path)
             current = parts[kind] = _Part(kind, number, line)
+            if kind == "fit":
+                shown.append((number, _fit_heading(line)))
             if rest and kind in _LIST_PARTS:
-                current.blocks += _comma_items(rest)
+                current.blocks += _comma_items(rest, kind)
             elif rest:
                 current.blocks.append(rest)
                 current.open_paragraph = True
+            shown.append((number, rest))
             continue
         if current is None:
             raise BookletError(path, number, f"expected a heading such as \"Profil Profesi\" here, but found \"{_short(line)}\".")
@@ -237,21 +266,27 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line (an abbreviation booklet does not know, like \"Pemda. Bogor\", reads as a sentence's end: leave out its full stop).")
             if line.endswith(":") and len(line.split()) <= 9:
                 raise BookletError(path, number, f"\"{_short(line)}\" looks like a heading but is not one booklet knows; expected one item per line or one of the five headings.")
-            if current.key == "majors" and item.count(",") >= 2 and all(len(i.split()) <= 6 for i in item.split(",")):
+            majors = _comma_items(item, current.key) if current.key == "majors" else [item]
+            if len(majors) >= 3 and all(len(major.split()) <= 6 for major in majors):
                 # Majors written as one line, "Ilmu Politik, Hukum, Sosiologi": one major each.
                 problems.append(warning(path, number, "read the line as one major between each two commas; put one major on each line to be sure."))
-                current.blocks += _comma_items(item)
+                current.blocks += majors
             else:
                 current.blocks.append(item)
+            shown.append((number, item))
+            continue
         elif current.open_paragraph and not (current.listing and _BULLET_LINE.match(line)):
             current.blocks[-1] += " " + line
         else:
             current.blocks.append(line)
             current.open_paragraph = True
             current.listing = current.listing or bool(_BULLET_LINE.match(line))
-        if current.key not in _LIST_PARTS and line.endswith(":"):
+        if line.endswith(":"):
             current.listing = True
+        shown.append((number, line))
     _close(current, path)
+    if drawable is not None and _USUAL.search(text):
+        problems += _undrawable(shown, path, drawable)
 
     for key, heading, _ in PARTS:
         if key not in parts:
@@ -302,23 +337,34 @@ def _fit_heading_line(questions: list, title: str, path: Path, problems: list) -
     return chosen
 
 
-def _blank_after(numbered: list, number: int) -> bool:
-    """Whether the line after line `number` is blank (or there is none)."""
-    return number >= len(numbered) or not numbered[number][1]
-
-
-def _comma_items(text: str) -> list[str]:
-    items = (re.sub(r"^(?:dan|atau|and|or)\s+", "", part.strip()) for part in re.split(r"[;,]", text))
+def _comma_items(text: str, kind: str) -> list[str]:
+    """The items of a list written on one line. Employers' names may hold commas ("PT Astra
+    International, Tbk"): if there is a semicolon, they are split there only. A comma inside
+    brackets, or before an abbreviation, splits nothing."""
+    separator = ";" if kind == "employers" and ";" in text else ",;"
+    pieces, depth, start = [], 0, 0
+    for index, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character in separator and depth <= 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    items = []
+    for piece in pieces:
+        piece = re.sub(r"^(?:dan|atau|and|or)\s+", "", piece.strip())
+        if items and piece and _is_abbreviation(piece.rstrip(".")):
+            items[-1] += ", " + piece  # "…, Tbk"
+        elif piece:
+            items.append(piece)
     return [item for item in map(_list_item, items) if item]
 
 
-def _undrawable(lines: list[str], path: Path, drawable) -> list[Problem]:
-    """A warning for each line with characters the fonts lack (an emoji, Chinese, an arrow):
-    WeasyPrint draws them as empty boxes and says so without naming the file."""
+def _undrawable(shown: list, path: Path, drawable) -> list[Problem]:
+    """A warning for each line whose printed text (`shown`: line number, text) has characters
+    the fonts lack (an emoji, Chinese, an arrow): WeasyPrint draws them as empty boxes and says
+    so without naming the file."""
     found = []
-    for number, line in enumerate(lines, start=1):
-        # What booklet takes off a line is not printed: a list's bullet, a heading's decoration.
-        line = _MARKER.sub("", line).replace("\uff1f", "?")
+    for number, line in shown:
         if _USUAL.search(line):
             characters = drawable()
             missing = sorted({c for c in line if not c.isspace()} - characters) if characters else []

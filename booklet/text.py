@@ -54,8 +54,11 @@ def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
         except UnicodeDecodeError as exc:
             raise BookletError(path, number, f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02x} cannot be read); save it as UTF-8.") from None
         guessed.append(number)
+    text = "\n".join(lines)
+    # Numbered as clean_lines numbers them: a line break of Unicode's own ends a line there too.
+    first = len(_LINE_BREAK.findall("".join(line + "\n" for line in lines[: guessed[0] - 1]))) + 1
     which = "this line was" if len(guessed) == 1 else f"this line and {len(guessed) - 1} more were"
-    return "\n".join(lines), [warning(path, guessed[0], f"the file is not UTF-8 throughout; {which} read as Windows-1252. Save the file as UTF-8 to be sure every letter is right.")]
+    return text, [warning(path, first, f"the file is not UTF-8 throughout; {which} read as Windows-1252. Save the file as UTF-8 to be sure every letter is right.")]
 
 
 def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:

@@ -157,3 +157,18 @@ def test_characters_the_fonts_lack_are_reported_by_check_with_file_and_line(mini
     result = run("check", "--project", mini)
     assert result.exit_code == 0
     assert f"{path}:{number + 1}: warning: the booklet's fonts cannot draw \u2265 \u6f22 \U0001F3E5" in result.output
+
+
+def test_labels_of_booklet_that_are_lists_may_be_overridden_with_lists(mini):
+    labels = mini / "layouts" / "labels"
+    labels.mkdir(parents=True)
+    months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    (labels / "id.yaml").write_text(f"months: [{', '.join(months)}]\ncontents: Isi Buku\n", encoding="utf-8")
+    assert run("check", "--project", mini).exit_code == 0
+    built = run("build", "--project", mini)
+    assert built.exit_code == 0, built.output
+    text = " ".join(pdf_pages_text(mini / "dist" / "booklet.pdf"))
+    assert "Isi Buku" in text
+    (labels / "id.yaml").write_text("months: Januari\n", encoding="utf-8")
+    result = run("build", "--project", mini)
+    assert result.exit_code == 1 and "the label \"months\" should be a list" in result.output

@@ -59,3 +59,24 @@ def test_a_render_that_swallows_exceptions_is_still_stopped():
     with pytest.raises(limits.BookletError, match="longer than 0.05 s"):
         limits.run_limited(stubborn, seconds=0.05, final=True)
     assert time.monotonic() - started < 2
+
+
+def test_the_time_limit_repeats_when_its_first_alarm_is_swallowed():
+    import time
+
+    def swallows_one_alarm():
+        swallowed = False
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                time.sleep(0.01)
+            except BaseException:  # noqa: B036 (what a careless library might do, once)
+                if swallowed:
+                    raise
+                swallowed = True
+        return "finished"
+
+    started = time.monotonic()
+    with pytest.raises(limits.BookletError, match="longer than 0.05 s"):
+        limits.run_limited(swallows_one_alarm, seconds=0.05, final=True)
+    assert time.monotonic() - started < 3

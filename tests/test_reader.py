@@ -382,3 +382,61 @@ def test_a_wrapped_line_is_not_taken_for_another_word_for_a_heading():
     assert "Jurusan yang diambil para koordinator biasanya ilmu sosial." in profile.overview
     assert profile.majors == parse(seed_text())[0].majors
     assert [p.line for p in problems] == [text.splitlines().index("Program Studi") + 1]
+
+
+def test_a_wrapped_line_that_asks_like_the_fit_heading_stays_in_its_paragraph():
+    wrapped = "Untuk mengetahui\napakah kamu cocok bekerja sebagai koordinator, coba\nikuti kegiatan relawan."
+    profile, _ = parse(seed_text().replace("Tugas utama", f"{wrapped}\n\nTugas utama", 1))
+    assert " ".join(wrapped.split("\n")) in profile.overview
+    assert profile.fit == parse(seed_text())[0].fit
+
+
+def test_text_before_another_word_for_a_list_heading_stays_text():
+    text = seed_text().replace("Jurusan Kuliah yang Mendukung", "Jurusan Kuliah Terkait").replace(
+        "Tugas utama", "Program studi yang relevan antara lain:\n- Keperawatan\n- Kebidanan\n\n"
+        "Lulusan dapat bekerja di banyak tempat.\n\nTugas utama", 1)
+    profile, _ = parse(text)
+    assert profile.majors == parse(seed_text())[0].majors
+    assert "Program studi yang relevan antara lain:" in profile.overview
+    assert "Lulusan dapat bekerja di banyak tempat." in profile.overview
+
+
+def test_text_that_starts_with_a_heading_and_a_colon_is_text_where_the_heading_is_in_the_file():
+    line = "Jurusan kuliah yang mendukung: Ilmu Keperawatan dan Kebidanan."
+    profile, _ = parse(seed_text().replace("Tugas utama", f"{line}\n\nTugas utama", 1))
+    assert line in profile.overview and profile.majors == parse(seed_text())[0].majors
+
+
+def test_commas_in_brackets_and_before_abbreviations_split_nothing():
+    profile, _ = parse(seed_text().replace("Diplomasi\n", "Ilmu Komunikasi (Jurnalistik, Public Relations, Penyiaran)\n"))
+    assert "Ilmu Komunikasi (Jurnalistik, Public Relations, Penyiaran)" in profile.majors
+    text = seed_text().replace("Contoh perusahaan atau institusi yang membutuhkan\n\n",
+                               "Contoh perusahaan atau institusi yang membutuhkan: PT Astra International, Tbk; PT Telkom Indonesia (Persero), Tbk\n\n")
+    profile, _ = parse(text)
+    assert profile.employers[:2] == ("PT Astra International, Tbk", "PT Telkom Indonesia (Persero), Tbk")
+
+
+def test_a_fit_heading_with_an_abbreviation_is_still_the_heading():
+    fit = "Apa saya cocok bekerja sebagai Dokter Gigi Sp. Ortodonti?"
+    profile, _ = parse(seed_text().replace(FIT, fit))
+    assert profile.fit_heading == fit and profile.fit == parse(seed_text())[0].fit
+
+
+def test_a_quote_at_one_end_of_the_fit_heading_is_kept():
+    profile, _ = parse(seed_text().replace(FIT, "Apa saya cocok bekerja sebagai \u201cKoordinator Pertemuan\u201d"))
+    assert profile.fit_heading == "Apa saya cocok bekerja sebagai \u201cKoordinator Pertemuan\u201d?"
+
+
+def test_bullets_printed_in_a_text_part_are_checked_for_the_fonts():
+    text = seed_text().replace(FIT + "\n\n", FIT + "\n\nTugas koordinator:\n\u27a2 menyusun jadwal\n\n")
+    _, problems = parse_profile(text, Path("x.txt"), "uji", "x", lambda: frozenset(map(chr, range(0x20, 0x250))))
+    line = text.splitlines().index("\u27a2 menyusun jadwal") + 1
+    assert [(p.severity, p.line) for p in problems] == [("warning", line)]
+
+
+def test_the_windows_line_is_numbered_as_the_reader_numbers_lines():
+    data = "Judul\nsatu\u2028dua\ntiga \u00e9".encode().replace("\u00e9".encode(), b"\xe9")
+    text, problems = decode(data, Path("x.txt"))
+    from booklet.text import clean_lines
+    lines, _ = clean_lines(text, Path("x.txt"))
+    assert lines[problems[0].line - 1] == "tiga \u00e9"
