@@ -370,7 +370,7 @@ def _undrawable(shown: list, path: Path, drawable) -> list[Problem]:
             missing = sorted({c for c in line if not c.isspace()} - characters) if characters else []
             if missing:
                 shown = " ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-                found.append(warning(path, number, f"the booklet's fonts cannot draw {shown}: each would print as an empty box; leave it out or write it in words."))
+                found.append(warning(path, number, f"the booklet's fonts have no {shown}: printed in another font on this computer, if one has it, else as an empty box; leave it out or write it in words."))
     return found
 
 

@@ -156,7 +156,7 @@ def test_characters_the_fonts_lack_are_reported_by_check_with_file_and_line(mini
     path.write_text("\n".join(lines), encoding="utf-8")
     result = run("check", "--project", mini)
     assert result.exit_code == 0
-    assert f"{path}:{number + 1}: warning: the booklet's fonts cannot draw \u2265 \u6f22 \U0001F3E5" in result.output
+    assert f"{path}:{number + 1}: warning: the booklet's fonts have no \u2265 \u6f22 \U0001F3E5" in result.output
 
 
 def test_labels_of_booklet_that_are_lists_may_be_overridden_with_lists(mini):
