@@ -33,16 +33,25 @@ _FIXED_HEADINGS = {
 # The second heading names the profession, so it differs in every profile: a question whether
 # one fits working as it. A question in the text ("Apakah kamu cocok bekerja di bawah tekanan?")
 # names no profession: it needs one of the words that lead to a profession's name.
-_FIT = re.compile(r"^(?:apa(?:kah)? (?:saya|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|aku|kamu|anda)) "
-                  r"(?:.* )?(?:sebagai|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
+_FIT = re.compile(r"^(?:apa(?:kah)? (?:saya|sy|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|sy|aku|kamu|anda)|siapa (?:yang|yg) cocok) "
+                  r"(?:.* )?(?:sebagai|sbg|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
 _FIT_MAX_WORDS = 20
-# Decoration around a heading: Markdown (##, **), quotes, a number ("2."), a colon.
-_DECORATION_BEFORE = re.compile(r"^(?:[#*_\s]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s)+")
-_DECORATION_AFTER = re.compile(r"[*_:\s]+$")
+# Decoration around a heading: Markdown (##, **), an emoji, quotes, a number ("2.", "IV.",
+# "B."), a colon.
+_DECORATION_BEFORE = re.compile(r"^(?:[#*_~\s\u2190-\u2bff\U0001F000-\U0001FAFF\ufe0f]|\d{1,2}[.)]\s|[IVX]{1,4}[.)]\s|[A-E][.)]\s)+")
+_DECORATION_AFTER = re.compile(r"[*_~:\s]+$")
 # List markers: bullets (Word's second level is an "o"), numbers, small letters and roman
 # numerals ("a.", "b)", "iv."), any letter in brackets. Not "A. " or "I. ": names start so
 # ("A. Yani Foundation", "I. Gusti Ngurah Rai").
-_MARKER = re.compile(r"^(?:[-*•–—·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔>]|o(?=\s)|\d{1,3}[.)](?=\s|[A-Z])|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\))\s*")
+# Word's Wingdings bullets pasted as text are "§", "Ø", "ü" and "v"; phones add emoji.
+_MARKER = re.compile(r"^(?:[-*•–—‒−⁃·▪◦●○■□◆◇♦◾❖➢➤►▶→⇒✓✔☑★»>§Ø]|[oüv](?=\s)|\d{1,3}[.)](?=\s|[A-Z]|$)|\(\d{1,3}\)"
+                     r"|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\)|[\U0001F000-\U0001FAFF\u2600-\u27bf]\ufe0f?)\s*")
+# Emphasis around an item, from Markdown or WhatsApp: *bold*, _italic_, ~struck~.
+_EMPHASIS = re.compile(r"^([*_~]+)(.+?)\1$")
+# Not items: "dll.", "dan lain-lain", "etc.", "…" at a list's end. Left out of it.
+_ETC = re.compile(r"^(?:dll|dsb|dst|etc|dan lain[- ](?:lain|sebagainya)|dan sebagainya|and so on|\.{3}|…)\.?$", re.IGNORECASE)
+_ETC_WORD = re.compile(r"\b(?:dll|dsb|dst|etc|lain)\b", re.IGNORECASE)
+_ETC_END = re.compile(r",?\s+(?:dll|dsb|dst|etc)\.?$|,?\s+dan lain[- ](?:lain|sebagainya)\.?$", re.IGNORECASE)
 # A line of a text part that starts a list inside the text, after a line ending with ":".
 _BULLET_LINE = re.compile(r"^(?:[-*•·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
@@ -50,6 +59,7 @@ _MAX_ITEM_WORDS = 25
 # A full stop followed by a capital ends a sentence, unless the word before it is an
 # abbreviation: an initial ("R. D. Kandou"), dotted ("R.I."), or a short form in this list
 # (names of companies, offices and degrees). ! and ? inside an item always end one.
+_INNER_QUESTION = re.compile(r"[!?]\s+\S")
 _FULL_STOP = re.compile(r"(\S+)\.\s+[A-Z0-9(]")
 _ABBREVIATIONS = frozenset("""
     pt cv ud fa tbk bhd sdn pte ltd co corp inc intl assoc dept inst univ persero
@@ -88,16 +98,20 @@ def heading_kind(line: str) -> str | None:
 # Other words for the two lists' headings, by how their letters start ("Jurusan Kuliah
 # Terkait", "Program Studi", "Contoh Tempat Kerja"): read as those headings, with a warning.
 _LIST_HEADING_STARTS = (("jurusan", "majors"), ("programstudi", "majors"), ("prodi", "majors"),
+                        ("bidangstudi", "majors"), ("major", "majors"), ("relatedmajor", "majors"),
                         ("contohperusahaan", "employers"), ("contohinstitusi", "employers"),
-                        ("contohtempatkerja", "employers"), ("perusahaanatauinstitusi", "employers"),
-                        ("perusahaaninstitusi", "employers"), ("tempatkerja", "employers"))
+                        ("contohinstansi", "employers"), ("contohtempatkerja", "employers"),
+                        ("perusahaan", "employers"), ("institusi", "employers"), ("instansi", "employers"),
+                        ("tempatkerja", "employers"), ("tempatbekerja", "employers"),
+                        ("compan", "employers"), ("employer", "employers"), ("institution", "employers"))
 
 
-_LIST_HEADING_START = re.compile(r"^[^a-zA-Z]{0,8}(?:jurusan|program|prodi|contoh|perusahaan|tempat)", re.IGNORECASE)
+_LIST_HEADING_START = re.compile(r"^[^a-zA-Z]{0,8}(?:jurusan|program|prodi|bidang|major|related|contoh|perusahaan"
+                                 r"|institu|instansi|tempat|compan|employer)", re.IGNORECASE)
 
 
 def _list_heading_variant(line: str) -> str | None:
-    if not _LIST_HEADING_START.match(line):  # most lines: the quick way out
+    if not _LIST_HEADING_START.match(line) or _MARKER.match(line):  # most lines: the quick way out
         return None
     plain = _undecorated(line)
     if len(plain.split()) > 7 or plain.endswith(".") or ". " in plain:
@@ -108,7 +122,7 @@ def _list_heading_variant(line: str) -> str | None:
 
 def _undecorated(line: str) -> str:
     line = line.replace("\uff1f", "?")  # a full-width question mark, from a Chinese keyboard
-    if line[:1].isalpha() and (line[-1:].isalnum() or line.endswith("?")):
+    if line[:1].isalpha() and (line[-1:].isalnum() or line.endswith("?")) and not _DECORATION_BEFORE.match(line):
         return line  # most lines: nothing to take off
     return _unquoted(_DECORATION_AFTER.sub("", _DECORATION_BEFORE.sub("", line)).strip())
 
@@ -146,10 +160,20 @@ def _fit_heading(line: str) -> str:
 
 
 def _list_item(text: str) -> str:
-    item = _ITEM_END.sub("", _MARKER.sub("", text).strip())
+    """An item as the booklet prints and indexes it, or "" for none ("dll.")."""
+    item = text.strip()
+    if item[:1] in "*_~":  # before markers: "*" is one too
+        item = _EMPHASIS.sub(r"\2", item)
+    if not (item[:1].isupper() and item[1:2].isalpha()):  # "Ilmu …" has no marker: most items
+        item = _MARKER.sub("", item)
+    item = _ITEM_END.sub("", item.strip()) if item[-1:] in " ;,n" else item.strip()
     for _ in range(2):  # "“Ilmu Politik.”" and "“Ilmu Politik”." alike
         item = _unquoted(_without_full_stop(item))  # “Public Policy” is Public Policy
-    return item
+        if item[:1] in "*_~":
+            item = _EMPHASIS.sub(r"\2", item).strip()  # *Ilmu Keperawatan*
+    if _ETC.match(item):
+        return ""
+    return _ETC_END.sub("", item) if _ETC_WORD.search(item) else item
 
 
 def _without_full_stop(item: str) -> str:
@@ -161,7 +185,7 @@ def _without_full_stop(item: str) -> str:
 
 
 def _is_paragraph(item: str) -> bool:
-    if len(item.split()) > _MAX_ITEM_WORDS or re.search(r"[!?]\s+\S", item):
+    if len(item.split()) > _MAX_ITEM_WORDS or _INNER_QUESTION.search(item):
         return True
     return any(not _is_abbreviation(match.group(1)) for match in _FULL_STOP.finditer(item))
 
@@ -191,6 +215,9 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     if not content:
         raise BookletError(path, 1, "the file is empty; a profile starts with the profession's name on the first line.")
     title_line, title = content[0]
+    title = _undecorated(title) or title  # "# Perawat", "**PERAWAT**"
+    if not any(character.isalpha() for character in title):
+        raise BookletError(path, title_line, "the first line should be the profession's name; it has no letters.")
     if heading_kind(title):
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
     if len(title) > 120 or title.endswith("."):
@@ -198,7 +225,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     def alone(number: int) -> bool:  # a line with blank lines (or the title) around it
         return (number - 1 == title_line or not numbered[number - 2][1]) and (number == len(numbered) or not numbered[number][1])
 
-    kinds = [(number, line, heading_kind(line)) for number, line in content[1:]]
+    named = _LETTERS.sub("", title.lower())
+    kinds = [(number, line, heading_kind(line) or _heading_with_title(line, named)) for number, line in content[1:]]
     # The second heading without its question mark could be a line of a wrapped paragraph.
     kinds = [(n, line, None if kind == "fit" and not _undecorated(line).endswith("?") and not alone(n) else kind)
              for n, line, kind in kinds]
@@ -206,12 +234,12 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     headed = set(kind_of.values()) - {None}
     fit_line = _fit_heading_line([(number, line) for number, line, kind in kinds if kind == "fit"], title, path, problems)
     # Other words for a list's heading, on a line of their own, where the file lacks the heading
-    # itself: the last such line for each list (a line in the text before it says the same).
+    # itself: the first such line for each list (its items may start with the same word).
     variants = {}
     for number, line, kind in kinds:
         variant = _list_heading_variant(line) if kind is None and alone(number) else None
         if variant and variant not in headed:
-            variants[variant] = number
+            variants.setdefault(variant, number)
     variant_lines = {number: kind for kind, number in variants.items()}
     shown = [(title_line, title)]  # what the booklet prints of each line, for the fonts' check
     if not headed:
@@ -252,21 +280,25 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             shown.append((number, rest))
             continue
         if current is None:
-            raise BookletError(path, number, f"expected a heading such as \"Profil Profesi\" here, but found \"{_short(line)}\".")
+            guess = _looks_like_heading(line)
+            hint = f" (did you mean \"{_HEADING_NAMES[guess]}\"?)" if guess else ""
+            raise BookletError(path, number, f"expected a heading such as \"Profil Profesi\" here, but found \"{_short(line)}\"{hint}.")
         resembles = _looks_like_heading(line)
         if resembles in headed:  # the file has that heading: this is text that looks like it
             resembles = None
         if resembles and (current.key in _LIST_PARTS or not current.open_paragraph):
             raise BookletError(path, number, f"\"{_short(line)}\" is not a known heading; did you mean \"{_HEADING_NAMES[resembles]}\"?")
         if current.key in _LIST_PARTS:
+            if kind_of.get(number) == "fit":
+                raise BookletError(path, number, f"\"{_short(line)}\" looks like the heading of another profession's profile; a file holds one profession.")
+            if line.endswith(":"):
+                raise BookletError(path, number, f"\"{_short(line)}\" ends with a colon, like an introduction or a group's name, but a list holds only items, one a line; move it into the text above, or leave it out.")
             item = _list_item(line)
             if not item:
                 continue
             if _is_paragraph(item):
                 raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line (an abbreviation booklet does not know, like \"Pemda. Bogor\", reads as a sentence's end: leave out its full stop).")
-            if line.endswith(":") and len(line.split()) <= 9:
-                raise BookletError(path, number, f"\"{_short(line)}\" looks like a heading but is not one booklet knows; expected one item per line or one of the five headings.")
-            majors = _comma_items(item, current.key) if current.key == "majors" else [item]
+            majors = _comma_items(item, current.key) if current.key == "majors" and item.count(",") >= 2 else [item]
             if len(majors) >= 3 and all(len(major.split()) <= 6 for major in majors):
                 # Majors written as one line, "Ilmu Politik, Hukum, Sosiologi": one major each.
                 problems.append(warning(path, number, "read the line as one major between each two commas; put one major on each line to be sure."))
@@ -335,6 +367,17 @@ def _fit_heading_line(questions: list, title: str, path: Path, problems: list) -
     if others:
         problems.append(warning(path, chosen, f"read this line as the heading \"{_HEADING_NAMES['fit']}\" and the similar question on line {others[0]} as text."))
     return chosen
+
+
+def _heading_with_title(line: str, named: str) -> str | None:
+    """The part a heading followed by the profession's name (`named`: its letters) starts
+    ("Profil Profesi Perawat")."""
+    if not named or not line.lower().startswith(("profil", "konsep", "jurusan", "contoh")):
+        return None
+    letters = _LETTERS.sub("", line.lower())
+    if letters.endswith(named) and len(letters) > len(named):
+        return _FIXED_HEADINGS.get(letters[: -len(named)])
+    return None
 
 
 def _comma_items(text: str, kind: str) -> list[str]:

@@ -12,7 +12,8 @@ from .errors import BookletError, Problem, warning
 MAX_FILE_BYTES = 1_000_000
 MAX_LINE_CHARS = 50_000
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, soft hyphens and emoji variation selectors (a phone's "✔️").
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0e\ufe0f"), None)
 _BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # What _SPACES would change: whitespace other than a plain space, or two spaces. Most lines

@@ -440,3 +440,58 @@ def test_the_windows_line_is_numbered_as_the_reader_numbers_lines():
     from booklet.text import clean_lines
     lines, _ = clean_lines(text, Path("x.txt"))
     assert lines[problems[0].line - 1] == "tiga \u00e9"
+
+
+SHORT = ("Perawat\n\nProfil Profesi\n\nTeks.\n\nApa saya cocok bekerja sebagai Perawat?\n\nYa.\n\n"
+         "Konsep, ekspektasi dan realita\n\nTeks.\n\n")
+MAJORS = "Jurusan Kuliah yang Mendukung\n\nIlmu Keperawatan\n\n"
+EMPLOYERS = "Contoh perusahaan atau institusi yang membutuhkan\n\nRumah Sakit\n"
+
+
+@pytest.mark.parametrize("text, majors, employers", [
+    pytest.param(SHORT + "Jurusan Kuliah Terkait\n\nJurusan Keperawatan\n\nJurusan Kebidanan\n\n" + EMPLOYERS,
+                 ("Jurusan Keperawatan", "Jurusan Kebidanan"), ("Rumah Sakit",), id="items-start-like-the-heading"),
+    pytest.param(SHORT + "Jurusan Kuliah Terkait\n\n1. Jurusan Keperawatan\n\n2. Jurusan Kebidanan\n\n" + EMPLOYERS,
+                 ("Jurusan Keperawatan", "Jurusan Kebidanan"), ("Rumah Sakit",), id="numbered-items-start-like-the-heading"),
+    pytest.param(SHORT + "Majors\n\nIlmu Keperawatan\n\nCompanies\n\nRumah Sakit\n", ("Ilmu Keperawatan",), ("Rumah Sakit",), id="english-headings"),
+    pytest.param(SHORT + MAJORS + "Institusi yang membutuhkan\n\nRumah Sakit\n", ("Ilmu Keperawatan",), ("Rumah Sakit",), id="institusi-heading"),
+    pytest.param(SHORT + "Jurusan Kuliah yang Mendukung\n\n1. Ilmu Keperawatan\n2. Kebidanan, dll.\nFarmasi, dsb\ndll.\nDan lain-lain\n\u2026\n\n" + EMPLOYERS,
+                 ("Ilmu Keperawatan", "Kebidanan", "Farmasi"), ("Rumah Sakit",), id="etcetera-left-out"),
+    pytest.param(SHORT + "Jurusan Kuliah yang Mendukung\n\n\u2714\ufe0f Farmasi\n\u00d8 Kesehatan Masyarakat\n*Ilmu Keperawatan*\n(1) Kebidanan\n1.\n"
+                 "\u00a7 Gizi\n\u00fc Biologi\n\u2605 Kimia\n_Fisika_\n\n" + EMPLOYERS,
+                 ("Farmasi", "Kesehatan Masyarakat", "Ilmu Keperawatan", "Kebidanan", "Gizi", "Biologi", "Kimia", "Fisika"),
+                 ("Rumah Sakit",), id="phone-word-and-markdown-markers"),
+])
+def test_lists_as_counselors_write_them(text, majors, employers):
+    profile, problems = parse(text)
+    assert profile.majors == majors and profile.employers == employers
+    assert profile.overview == ("Teks.",) and profile.fit == ("Ya.",) and profile.reality == ("Teks.",)
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda t: t.replace("sebagai Perawat", "sbg Perawat"), id="sbg"),
+    pytest.param(lambda t: t.replace("Apa saya", "\U0001F914 Apa saya"), id="emoji"),
+    pytest.param(lambda t: t.replace("Apa saya", "II. Apa saya").replace("Profil Profesi", "I. Profil Profesi")
+                 .replace("Konsep", "III. Konsep"), id="roman-numbered"),
+    pytest.param(lambda t: t.replace("Profil Profesi", "A. Profil Profesi"), id="lettered"),
+    pytest.param(lambda t: t.replace("Apa saya cocok bekerja sebagai", "Siapa yang cocok menjadi"), id="siapa"),
+    pytest.param(lambda t: t.replace("Profil Profesi", "Profil Profesi Perawat"), id="heading-and-name"),
+    pytest.param(lambda t: "# " + t, id="markdown-title"),
+])
+def test_headings_and_titles_as_counselors_write_them(change):
+    profile, problems = parse(change(SHORT) + MAJORS + EMPLOYERS)
+    assert profile.title == "Perawat"
+    assert profile.overview == ("Teks.",) and profile.fit == ("Ya.",) and profile.reality == ("Teks.",)
+    assert profile.majors == ("Ilmu Keperawatan",) and problems == []
+
+
+@pytest.mark.parametrize("text, line, words", [
+    (SHORT + "Jurusan Kuliah yang Mendukung\n\nBeberapa jurusan yang mendukung antara lain:\n- Ilmu Keperawatan\n\n" + EMPLOYERS, 17, "ends with a colon"),
+    (SHORT + MAJORS + EMPLOYERS + "\nBidan\n\nBidan membantu persalinan.\n\nApa saya cocok bekerja sebagai Bidan?\n\nYa.\n", 27, "another profession"),
+    (SHORT.replace("Profil Profesi", "Profil Profesii") + MAJORS + EMPLOYERS, 3, "did you mean \"Profil Profesi\""),
+    ("?\n\n" + SHORT[len("Perawat\n\n"):] + MAJORS + EMPLOYERS, 1, "no letters"),
+])
+def test_what_a_list_or_title_cannot_hold_is_one_sentence(text, line, words):
+    with pytest.raises(BookletError) as caught:
+        parse(text, "salah.txt")
+    assert caught.value.line == line and words in caught.value.sentence
