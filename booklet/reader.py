@@ -33,8 +33,8 @@ _FIXED_HEADINGS = {
 # The second heading names the profession, so it differs in every profile: a question whether
 # one fits working as it. A question in the text ("Apakah kamu cocok bekerja di bawah tekanan?")
 # names no profession: it needs one of the words that lead to a profession's name.
-_FIT = re.compile(r"^(?:apa(?:kah)? (?:saya|sy|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|sy|aku|kamu|anda)|siapa (?:yang|yg) cocok) "
-                  r"(?:.* )?(?:sebagai|sbg|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
+_FIT_ASKED = re.compile(r"^(?:apa(?:kah)? (?:saya|sy|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|sy|aku|kamu|anda)|siapa (?:yang|yg) cocok) \S")
+_FIT = re.compile(_FIT_ASKED.pattern + r".*(?:sebagai|sbg|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
 _FIT_MAX_WORDS = 20
 # Decoration around a heading: Markdown (##, **), an emoji, quotes, a number ("2.", "IV.",
 # "B."), a colon.
@@ -44,14 +44,15 @@ _DECORATION_AFTER = re.compile(r"[*_~:\s]+$")
 # numerals ("a.", "b)", "iv."), any letter in brackets. Not "A. " or "I. ": names start so
 # ("A. Yani Foundation", "I. Gusti Ngurah Rai").
 # Word's Wingdings bullets pasted as text are "§", "Ø", "ü" and "v"; phones add emoji.
-_MARKER = re.compile(r"^(?:[-*•–—‒−⁃·▪◦●○■□◆◇♦◾❖➢➤►▶→⇒✓✔☑★»>§Ø]|[oüv](?=\s)|\d{1,3}[.)](?=\s|[A-Z]|$)|\(\d{1,3}\)"
+_MARKER = re.compile(r"^(?:[-*•–—‒−⁃·▪◦●○■□◆◇♦◾❖➢➤►▶→⇒✓✔☑★>]|[oüv§Ø](?=\s)|\d{1,3}[.)](?=\s|[A-Z]|$)|\(\d{1,3}\)"
                      r"|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\)|[\U0001F000-\U0001FAFF\u2600-\u27bf]\ufe0f?)\s*")
 # Emphasis around an item, from Markdown or WhatsApp: *bold*, _italic_, ~struck~.
 _EMPHASIS = re.compile(r"^([*_~]+)(.+?)\1$")
 # Not items: "dll.", "dan lain-lain", "etc.", "…" at a list's end. Left out of it.
 _ETC = re.compile(r"^(?:dll|dsb|dst|etc|dan lain[- ](?:lain|sebagainya)|dan sebagainya|and so on|\.{3}|…)\.?$", re.IGNORECASE)
 _ETC_WORD = re.compile(r"\b(?:dll|dsb|dst|etc|lain)\b", re.IGNORECASE)
-_ETC_END = re.compile(r",?\s+(?:dll|dsb|dst|etc)\.?$|,?\s+dan lain[- ](?:lain|sebagainya)\.?$", re.IGNORECASE)
+_ETC_END = re.compile(r"(?:,\s*|\s+)(?i:dll|dsb|dst|etc)\.$|,\s*(?i:dll|dsb|dst|etc)$|\s+(?:dll|dsb|dst|etc)$"
+                      r"|,?\s+(?i:dan lain[- ](?:lain|sebagainya))\.?$")
 # A line of a text part that starts a list inside the text, after a line ending with ":".
 _BULLET_LINE = re.compile(r"^(?:[-*•·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
@@ -66,6 +67,7 @@ _ABBREVIATIONS = frozenset("""
     kab kec kel kota prov pemkab pemkot pemprov jl jln rt rw no
     dr drs dra ir prof h hj st sh se sp spd sked skom mm mba mt ms ph pend jend
     rs rsu rsud rsup dll dsb dst tsb yth bpk rp gg sd smp sma smk mi mts ma
+    prop tk kh kol drg dep perum upt pvt pty bros mr mrs jr sr masy
 """.split())
 # An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
 _ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
@@ -90,7 +92,10 @@ def heading_kind(line: str) -> str | None:
     lower = plain.lower().rstrip("?").strip()
     # Without its question mark, a line must not read as a sentence ("… sebagai pemimpin: tidak.")
     sentence = ". " in lower or ": " in lower or lower.endswith(".")
-    if (asked or not sentence) and len(lower.split()) <= _FIT_MAX_WORDS and _FIT.match(lower):
+    if len(lower.split()) > _FIT_MAX_WORDS:
+        return None
+    # With its question mark, any such question; without, one that names what one would be.
+    if (asked and _FIT_ASKED.match(lower)) or (not sentence and _FIT.match(lower)):
         return "fit"
     return None
 
@@ -114,10 +119,17 @@ def _list_heading_variant(line: str) -> str | None:
     if not _LIST_HEADING_START.match(line) or _MARKER.match(line):  # most lines: the quick way out
         return None
     plain = _undecorated(line)
-    if len(plain.split()) > 7 or plain.endswith(".") or ". " in plain:
+    if len(plain.split()) > 7 or plain.endswith((".", "?")) or ". " in plain:
         return None
     letters = _LETTERS.sub("", plain.lower())
+    if letters.startswith(_NEEDS_MEMBUTUHKAN) and "membutuh" not in letters and "compan" not in letters:
+        return None  # "Instansi Pemerintah", "Tempat kerja yang dinamis": an item or a line of text
     return next((key for start, key in _LIST_HEADING_STARTS if letters.startswith(start)), None)
+
+
+# Words that start employers' names and lines of text as often as a heading: a heading needs
+# "yang membutuhkan" (or "Companies") too.
+_NEEDS_MEMBUTUHKAN = ("perusahaan", "institusi", "instansi", "tempatkerja", "tempatbekerja")
 
 
 def _undecorated(line: str) -> str:
@@ -129,7 +141,7 @@ def _undecorated(line: str) -> str:
 
 def _unquoted(text: str) -> str:
     """Without quotes around the whole of it (a quote at one end only is part of the text)."""
-    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES and not any(q in text[1:-1] for q in _QUOTES):
         return text[1:-1].strip()
     return text
 
@@ -198,6 +210,7 @@ class _Part:
     blocks: list = field(default_factory=list)  # paragraphs or items
     open_paragraph: bool = False
     listing: bool = False  # in a text part, after "…:" or a bulleted line: bullets start lines
+    item_lines: list = field(default_factory=list)  # of a list's items, in order
 
 
 # Characters every font booklet ships can draw, and most profiles hold nothing else: only a
@@ -215,7 +228,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     if not content:
         raise BookletError(path, 1, "the file is empty; a profile starts with the profession's name on the first line.")
     title_line, title = content[0]
-    title = _undecorated(title) or title  # "# Perawat", "**PERAWAT**"
+    title = _unquoted(title.strip("#*_ ")) or title  # "# Perawat", "**PERAWAT**"
     if not any(character.isalpha() for character in title):
         raise BookletError(path, title_line, "the first line should be the profession's name; it has no letters.")
     if heading_kind(title):
@@ -234,11 +247,14 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     headed = set(kind_of.values()) - {None}
     fit_line = _fit_heading_line([(number, line) for number, line, kind in kinds if kind == "fit"], title, path, problems)
     # Other words for a list's heading, on a line of their own, where the file lacks the heading
-    # itself: the first such line for each list (its items may start with the same word).
+    # itself: the first such line for each list after the text parts (its items may start with
+    # the same word).
+    # The lists come after the text parts, and the employers after the majors.
+    after = max([n for n, _, kind in kinds if kind in ("overview", "reality")] + [fit_line or 0])
     variants = {}
     for number, line, kind in kinds:
-        variant = _list_heading_variant(line) if kind is None and alone(number) else None
-        if variant and variant not in headed:
+        variant = _list_heading_variant(line) if kind is None and alone(number) and number > after else None
+        if variant and variant not in headed and not (variant == "employers" and number < variants.get("majors", 0)):
             variants.setdefault(variant, number)
     variant_lines = {number: kind for kind, number in variants.items()}
     shown = [(title_line, title)]  # what the booklet prints of each line, for the fonts' check
@@ -298,13 +314,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 continue
             if _is_paragraph(item):
                 raise BookletError(path, number, f"the list under \"{_HEADING_NAMES[current.key]}\" has a paragraph in it; put one short item on each line (an abbreviation booklet does not know, like \"Pemda. Bogor\", reads as a sentence's end: leave out its full stop).")
-            majors = _comma_items(item, current.key) if current.key == "majors" and item.count(",") >= 2 else [item]
-            if len(majors) >= 3 and all(len(major.split()) <= 6 for major in majors):
-                # Majors written as one line, "Ilmu Politik, Hukum, Sosiologi": one major each.
-                problems.append(warning(path, number, "read the line as one major between each two commas; put one major on each line to be sure."))
-                current.blocks += majors
-            else:
-                current.blocks.append(item)
+            current.blocks.append(item)
+            current.item_lines.append(number)
             shown.append((number, item))
             continue
         elif current.open_paragraph and not (current.listing and _BULLET_LINE.match(line)):
@@ -317,6 +328,14 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             current.listing = True
         shown.append((number, line))
     _close(current, path)
+    majors = parts.get("majors")
+    if majors is not None and len(majors.blocks) == 1 and majors.blocks[0].count(",") >= 2:
+        # All the majors on one line, "Ilmu Politik, Hukum, Sosiologi" (one of several lines with
+        # commas is one major: "Pendidikan Jasmani, Kesehatan, dan Rekreasi").
+        pieces = _comma_items(majors.blocks[0], "majors")
+        if len(pieces) >= 3 and all(len(piece.split()) <= 6 for piece in pieces):
+            problems.append(warning(path, majors.item_lines[0], "read the line as one major between each two commas; put one major on each line to be sure."))
+            majors.blocks = pieces
     if drawable is not None and _USUAL.search(text):
         problems += _undrawable(shown, path, drawable)
 
@@ -347,26 +366,26 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
 
 def _fit_heading_line(questions: list, title: str, path: Path, problems: list) -> int | None:
     """Which of the lines read as the second heading is it: questions like it may be asked in
-    the text too. The one in the heading's usual words, else one asked as the student ("saya",
-    "aku") naming the profession, else asked as the student, else naming it, else the first."""
+    the text too. The likeliest: one that names the profession (or holds the template's "…" in
+    its place) counts most, then the heading's usual words, asking as the student ("saya",
+    "aku"), the question mark; the first of equals. A warning when that was a guess."""
     if not questions:
         return None
     named = _LETTERS.sub("", title.lower())
 
-    def rank(question):
-        number, line = question
-        lower = _undecorated(line).lower()
-        first_person = re.match(r"(?:apa(?:kah)?|cocok(?:kah)?) (?:saya|aku)\b", lower) is not None
-        names = named in _LETTERS.sub("", lower)
-        return (not lower.startswith("apa saya cocok bekerja sebagai"), not (first_person and names),
-                not first_person, not names, number)
+    def score(question):
+        lower = _undecorated(question[1]).lower()
+        names = named in _LETTERS.sub("", lower) or "…" in lower or "..." in lower
+        return (3 * names + 2 * lower.startswith("apa saya cocok bekerja sebagai")
+                + bool(re.match(r"(?:apa(?:kah)?|cocok(?:kah)?) (?:saya|sy|aku)\b", lower)) + lower.endswith("?"))
 
-    chosen = min(questions, key=rank)[0]
-    others = [number for number, line in questions if number != chosen
-              and _undecorated(line).lower() != _undecorated(dict(questions)[chosen]).lower()]
-    if others:
-        problems.append(warning(path, chosen, f"read this line as the heading \"{_HEADING_NAMES['fit']}\" and the similar question on line {others[0]} as text."))
-    return chosen
+    chosen = max(questions, key=lambda question: (score(question), -question[0]))
+    others = [number for number, line in questions if number != chosen[0]
+              and _undecorated(line).lower() != _undecorated(chosen[1]).lower()]
+    close = any(score(question) >= score(chosen) - 1 for question in questions if question[0] in others)
+    if others and close:
+        problems.append(warning(path, chosen[0], f"read this line as the heading \"{_HEADING_NAMES['fit']}\" and the similar question on line {others[0]} as text."))
+    return chosen[0]
 
 
 def _heading_with_title(line: str, named: str) -> str | None:
