@@ -30,9 +30,9 @@ _FIXED_HEADINGS = {
     "jurusankuliahyangmendukung": "majors",
     "contohperusahaanatauinstitusiyangmembutuhkan": "employers",
 }
-# The second heading names the profession, so it differs in every profile: a question whether
-# one fits working as it. A question in the text ("Apakah kamu cocok bekerja di bawah tekanan?")
-# names no profession: it needs one of the words that lead to a profession's name.
+# The second heading differs in every profile: a question whether one fits the profession.
+# With its question mark, any such question may be it (questions in the text too: the likeliest
+# is chosen, see _fit_heading_line); without it, only one that says what one would be.
 _FIT_ASKED = re.compile(r"^(?:apa(?:kah)? (?:saya|sy|aku|kamu|anda) cocok|cocok(?:kah)? (?:saya|sy|aku|kamu|anda)|siapa (?:yang|yg) cocok) \S")
 _FIT = re.compile(_FIT_ASKED.pattern + r".*(?:sebagai|sbg|menjadi|jadi|profesi|pekerjaan|bidang|karier|karir|posisi)(?: \S.*)?$")
 _FIT_MAX_WORDS = 20
@@ -113,6 +113,9 @@ _LIST_HEADING_STARTS = (("jurusan", "majors"), ("programstudi", "majors"), ("pro
 
 _LIST_HEADING_START = re.compile(r"^[^a-zA-Z]{0,8}(?:jurusan|program|prodi|bidang|major|related|contoh|perusahaan"
                                  r"|institu|instansi|tempat|compan|employer)", re.IGNORECASE)
+# Words that start employers' names and lines of text as often as a heading: a heading needs
+# "yang membutuhkan" (or "Companies") too.
+_NEEDS_MEMBUTUHKAN = ("perusahaan", "institusi", "instansi", "tempatkerja", "tempatbekerja")
 
 
 def _list_heading_variant(line: str) -> str | None:
@@ -125,11 +128,6 @@ def _list_heading_variant(line: str) -> str | None:
     if letters.startswith(_NEEDS_MEMBUTUHKAN) and "membutuh" not in letters and "compan" not in letters:
         return None  # "Instansi Pemerintah", "Tempat kerja yang dinamis": an item or a line of text
     return next((key for start, key in _LIST_HEADING_STARTS if letters.startswith(start)), None)
-
-
-# Words that start employers' names and lines of text as often as a heading: a heading needs
-# "yang membutuhkan" (or "Companies") too.
-_NEEDS_MEMBUTUHKAN = ("perusahaan", "institusi", "instansi", "tempatkerja", "tempatbekerja")
 
 
 def _undecorated(line: str) -> str:
@@ -202,6 +200,38 @@ def _is_paragraph(item: str) -> bool:
     return any(not _is_abbreviation(match.group(1)) for match in _FULL_STOP.finditer(item))
 
 
+def _headings(numbered: list, content: list, title_line: int, title: str, path: Path, problems: list):
+    """Which lines are headings, looked at before the parts are read: whether a line is one may
+    depend on the lines around it and on the rest of the file. Returns each non-blank line's
+    part (or None), the second heading's line and the lines that are other words for a list's
+    heading (line -> part)."""
+    def alone(number: int) -> bool:  # blank lines (or the title) around it
+        return ((number - 1 == title_line or not numbered[number - 2][1])
+                and (number == len(numbered) or not numbered[number][1]))
+
+    named = _LETTERS.sub("", title.lower())
+    kind_of = {}
+    for number, line in content[1:]:
+        kind = heading_kind(line) or _heading_with_title(line, named)
+        # Without its question mark, the second heading could be a line of a wrapped paragraph.
+        if kind == "fit" and not _undecorated(line).endswith("?") and not alone(number):
+            kind = None
+        kind_of[number] = kind
+    fit_line = _fit_heading_line([(n, line) for n, line in content[1:] if kind_of[n] == "fit"], title, path, problems)
+    # Other words for a list's heading: on a line of their own, where the file lacks the heading
+    # itself, after the text parts (and the employers' after the majors'); the first such line
+    # for each list, as its items may start with the same word.
+    headed = set(kind_of.values())
+    after = max([n for n, kind in kind_of.items() if kind in ("overview", "reality")] + [fit_line or 0])
+    variants: dict[str, int] = {}
+    for number, line in content[1:]:
+        variant = _list_heading_variant(line) if kind_of[number] is None and number > after and alone(number) else None
+        majors_line = variants.get("majors") or next((n for n, kind in kind_of.items() if kind == "majors"), 0)
+        if variant and variant not in headed and not (variant == "employers" and number < majors_line):
+            variants.setdefault(variant, number)
+    return kind_of, fit_line, {number: kind for kind, number in variants.items()}
+
+
 @dataclass
 class _Part:
     key: str
@@ -235,28 +265,9 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
     if len(title) > 120 or title.endswith("."):
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
-    def alone(number: int) -> bool:  # a line with blank lines (or the title) around it
-        return (number - 1 == title_line or not numbered[number - 2][1]) and (number == len(numbered) or not numbered[number][1])
 
-    named = _LETTERS.sub("", title.lower())
-    kinds = [(number, line, heading_kind(line) or _heading_with_title(line, named)) for number, line in content[1:]]
-    # The second heading without its question mark could be a line of a wrapped paragraph.
-    kinds = [(n, line, None if kind == "fit" and not _undecorated(line).endswith("?") and not alone(n) else kind)
-             for n, line, kind in kinds]
-    kind_of = {number: kind for number, _, kind in kinds}
+    kind_of, fit_line, variant_lines = _headings(numbered, content, title_line, title, path, problems)
     headed = set(kind_of.values()) - {None}
-    fit_line = _fit_heading_line([(number, line) for number, line, kind in kinds if kind == "fit"], title, path, problems)
-    # Other words for a list's heading, on a line of their own, where the file lacks the heading
-    # itself: the first such line for each list after the text parts (its items may start with
-    # the same word).
-    # The lists come after the text parts, and the employers after the majors.
-    after = max([n for n, _, kind in kinds if kind in ("overview", "reality")] + [fit_line or 0])
-    variants = {}
-    for number, line, kind in kinds:
-        variant = _list_heading_variant(line) if kind is None and alone(number) and number > after else None
-        if variant and variant not in headed and not (variant == "employers" and number < variants.get("majors", 0)):
-            variants.setdefault(variant, number)
-    variant_lines = {number: kind for kind, number in variants.items()}
     shown = [(title_line, title)]  # what the booklet prints of each line, for the fonts' check
     if not headed:
         raise BookletError(path, title_line, "no recognised heading was found; a profile needs the headings " + ", ".join(f"\"{h}\"" for _, h, _ in PARTS) + ".")
