@@ -28,7 +28,7 @@ import pikepdf
 from . import __version__
 from .errors import BookletError, cannot_read
 from .limits import deferred_interrupt, ready_workers, started_workers
-from .layout import PartLayout, labels_for, layout_dirs, render_folios_html, render_html
+from .layout import PartLayout, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
 from .paths import LABELS, builtin
