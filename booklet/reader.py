@@ -176,7 +176,9 @@ def _list_item(text: str) -> str:
         item = _EMPHASIS.sub(r"\2", item)
     if not (item[:1].isupper() and item[1:2].isalpha()):  # "Ilmu …" has no marker: most items
         item = _MARKER.sub("", item)
-    item = _ITEM_END.sub("", item.strip()) if item[-1:] in " ;,n" else item.strip()
+    item = item.strip()
+    if item[-1:] in ";,nur":  # a separator left at the end: ";", ",", "; dan", ", atau", "; or"
+        item = _ITEM_END.sub("", item)
     for _ in range(2):  # "“Ilmu Politik.”" and "“Ilmu Politik”." alike
         item = _unquoted(_without_full_stop(item))  # “Public Policy” is Public Policy
         if item[:1] in "*_~":

@@ -354,6 +354,8 @@ def test_two_sentences_in_a_list_item_are_refused(item):
     ("\u00d8. Kristiansen AS", ["\u00d8. Kristiansen AS"]),
     ("\u00bbIlmu Politik\u00ab", ["Ilmu Politik"]),
     ("Ilmu Kesehatan Masy.", ["Ilmu Kesehatan Masy."]),
+    ("Hukum Pidana; atau", ["Hukum Pidana"]),
+    ("Hukum Perdata, or", ["Hukum Perdata"]),
 ])
 def test_list_items_as_written(line, items):
     profile, _ = parse(seed_text().replace("Diplomasi\n", line + "\n"))
