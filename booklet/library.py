@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import BookletError, Problem, cannot_read, error, warning
 from .model import Config, Library, Profile
-from .paths import builtin
+from .paths import font_files
 from .reader import read_profile
 from .text import fold
 
@@ -66,11 +66,8 @@ def drawable_characters(root: Path) -> frozenset[str] | None:
     from fontTools.ttLib import TTFont  # loaded only for a profile with unusual characters
 
     fonts = {}
-    for folder in (Path(root) / "fonts", builtin("fonts")):
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in (".ttf", ".otf"):
-                    fonts.setdefault(path.name, path)
+    for path in font_files(root):
+        fonts.setdefault(path.name, path)
     covered = None
     for path in fonts.values():
         try:

@@ -31,7 +31,7 @@ from .limits import deferred_interrupt, ready_workers, started_workers
 from .layout import PartLayout, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
-from .paths import LABELS, builtin
+from .paths import LABELS, builtin, font_files
 
 FOLIO_CHUNK = 64  # folio pages rendered (and cached) together
 DUMMY_PAGE = 888  # stands in for page numbers in the front matter's shape (a cache key)
@@ -611,11 +611,8 @@ class _Later:
 def _font_files(root: Path) -> dict[str, Path]:
     """The font files parts may have used, by content hash."""
     found = {}
-    for folder in (Path(root) / "fonts", builtin("fonts")):
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
-                    found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    for path in font_files(root):
+        found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
     return found
 
 

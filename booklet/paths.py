@@ -17,6 +17,16 @@ def builtin(name: str) -> Path:
 LABELS = _PACKAGE / "labels"
 
 
+def font_files(root: Path) -> list[Path]:
+    """The font files a booklet folder's layouts may use: its own fonts/ first, then booklet's."""
+    found = []
+    for folder in (Path(root) / "fonts", builtin("fonts")):
+        if folder.is_dir():
+            found += [path for path in sorted(folder.iterdir())
+                      if path.suffix.lower() in (".ttf", ".otf") and path.is_file()]
+    return found
+
+
 def file_states(*places: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of each file at or under `places` (those that exist),
     in a stable order: what changes when a file is edited, added or removed."""

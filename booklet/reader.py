@@ -44,7 +44,8 @@ _DECORATION_AFTER = re.compile(r"[*_~:\s]+$")
 # numerals ("a.", "b)", "iv."), any letter in brackets. Not "A. " or "I. ": names start so
 # ("A. Yani Foundation", "I. Gusti Ngurah Rai").
 # Word's Wingdings bullets pasted as text are "§", "Ø", "ü" and "v"; phones add emoji.
-_MARKER = re.compile(r"^(?:[-*•–—‒−⁃·▪◦●○■□◆◇♦◾❖➢➤►▶→⇒✓✔☑★>]|[oüv§Ø](?=\s)|\d{1,3}[.)](?=\s|[A-Z]|$)|\(\d{1,3}\)"
+_BULLETS = "-*•·▪◦●○■□◆◇♦◾❖➢➤►▶→⇒✓✔☑★"  # "-" first: literal in a character class
+_MARKER = re.compile(r"^(?:[" + _BULLETS + r"–—‒−⁃>]|[oüv§Ø](?=\s)|\d{1,3}[.)](?=\s|[A-Z]|$)|\(\d{1,3}\)"
                      r"|(?:[a-z]|[ivx]{1,4})[.)](?=\s)|[A-Z]\)(?=\s)|\([a-zA-Z]\)|[\U0001F000-\U0001FAFF\u2600-\u27bf]\ufe0f?)\s*")
 # Emphasis around an item, from Markdown or WhatsApp: *bold*, _italic_, ~struck~.
 _EMPHASIS = re.compile(r"^([*_~]+)(.+?)\1$")
@@ -53,8 +54,9 @@ _ETC = re.compile(r"^(?:dll|dsb|dst|etc|dan lain[- ](?:lain|sebagainya)|dan seba
 _ETC_WORD = re.compile(r"\b(?:dll|dsb|dst|etc|lain)\b", re.IGNORECASE)
 _ETC_END = re.compile(r"(?:,\s*|\s+)(?i:dll|dsb|dst|etc)\.$|,\s*(?i:dll|dsb|dst|etc)$|\s+(?:dll|dsb|dst|etc)$"
                       r"|,?\s+(?i:dan lain[- ](?:lain|sebagainya))\.?$")
-# A line of a text part that starts a list inside the text, after a line ending with ":".
-_BULLET_LINE = re.compile(r"^(?:[-*•·▪◦●○■□◆◇♦❖➢➤►▶→⇒✓✔]|\d{1,2}[.)]|[a-z][.)])\s")
+# A line of a text part that starts a list inside the text, after a line ending with ":"
+# (not a dash: a hard-wrapped line of prose may start with one).
+_BULLET_LINE = re.compile(r"^(?:[" + _BULLETS + r"]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
 _MAX_ITEM_WORDS = 25
 # A full stop followed by a capital ends a sentence, unless the word before it is an
