@@ -28,12 +28,23 @@ _ODD_BREAK = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # most files 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# UTF-32's marks first: the little-endian one starts with UTF-16's.
+_UNICODE_MARKS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"), ((b"\xff\xfe", b"\xfe\xff"), "utf-16"))
+
+
 def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
-    """Decode a source file: UTF-8 (with or without BOM), else strict Windows-1252."""
+    """Decode a source file: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else
+    strict Windows-1252."""
     if len(data) > MAX_FILE_BYTES:
         raise BookletError(path, None, f"the file is {len(data):,} bytes; a profile may be at most {MAX_FILE_BYTES:,} bytes.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BookletError(path, 1, "the file is UTF-16 text; save it as UTF-8 (\"Unicode (UTF-8)\" in the Save As dialog).")
+    # Notepad's and Word's "Unicode" is UTF-16 with a byte-order mark, which says how to read it.
+    for marks, encoding in _UNICODE_MARKS:
+        if data.startswith(marks):
+            try:
+                return data.decode(encoding), []
+            except UnicodeDecodeError as exc:
+                line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
+                raise BookletError(path, line, f"the file says it is {encoding.upper()} text but cannot be read as such; save it as UTF-8 (\"Unicode (UTF-8)\" in the Save As dialog).") from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise BookletError(path, line, "the file is not plain text (it contains NUL bytes); save it as a .txt file in UTF-8.")

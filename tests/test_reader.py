@@ -1,6 +1,7 @@
 """The reader: the seeds as they come, every tolerated variant, every error class."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,8 @@ def test_errors_name_the_line(text, line, words):
 
 
 @pytest.mark.parametrize("data, words", [
-    (b"\xff\xfeJ\x00u\x00", "UTF-16"),
+    (b"\xff\xfeJ\x00u", "says it is UTF-16"),  # an odd number of bytes
+    (b"\xff\xfe\x00\x00J\x00\x00\x00\x00\xd8\x00\x00", "says it is UTF-32"),
     (b"Judul\n\nProfil\x00 Profesi", "NUL"),
     (b"Judul\n\x81\x8d\x8f", "neither UTF-8 nor Windows-1252"),
     (b"x" * 1_000_001, "at most"),
@@ -566,3 +568,17 @@ def test_an_item_that_starts_like_a_heading_word_stays_an_employer():
 def test_a_title_keeps_its_initials():
     profile, _ = parse("D. J. Radio" + seed_text()[seed_text().index("\n"):])
     assert profile.title == "D. J. Radio"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_unicode_with_a_byte_order_mark_reads_like_utf8(tmp_path, encoding):
+    """Notepad's and Word's "Unicode" .txt: UTF-16 with a byte-order mark, CRLF lines."""
+    text = KOORDINATOR.read_text(encoding="utf-8").replace("\n", "\r\n")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":  # Python writes no mark for an explicit byte order
+        data = "\ufeff".encode(encoding) + data
+    (tmp_path / "k.txt").write_bytes(data)
+    profile, problems = read_profile(tmp_path / "k.txt", "politik", "koordinator-pertemuan-politik")
+    expected, _ = read_profile(KOORDINATOR, "politik", "koordinator-pertemuan-politik")
+    assert problems == []
+    assert dataclasses.replace(profile, source=KOORDINATOR) == expected
