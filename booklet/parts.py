@@ -27,6 +27,7 @@ import pikepdf
 
 from . import __version__
 from .errors import BookletError, cannot_read
+from .hyphenation import DICTIONARY as HYPHENATION
 from .limits import deferred_interrupt, ready_workers, started_workers
 from .layout import PartLayout, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
@@ -319,6 +320,7 @@ def assets_digest(root: Path, options: PrintOptions) -> str:
     # Notes pages before the back cover show in the HTML of the part they are in; leave them out.
     options = dataclasses.replace(options, notes_before_back=0)
     digest = hashlib.sha256(f"{__version__} {metadata.version('weasyprint')} {options!r}".encode())
+    digest.update(HYPHENATION.read_bytes())
     folders = [*layout_dirs(root), Path(root) / "fonts", builtin("fonts"), LABELS]
     for folder in folders:
         if folder.is_dir():

@@ -21,8 +21,11 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError  # noqa: E402
 
 from .errors import BookletError
+from .hyphenation import install as install_hyphenation
 from .model import Rendered
 from .paths import builtin, file_states
+
+install_hyphenation()
 
 MAX_ASSET_BYTES = 20_000_000
 

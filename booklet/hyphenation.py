@@ -1,0 +1,54 @@
+"""Indonesian hyphenation patterns, written from the spelling rules (PUEBI) rather than taken
+from a word list. pyphen's own Indonesian dictionary, learned from words, breaks words it has
+not seen between a consonant and its vowel ("memil-iki", "kesal-ahan", "Kor-upsi"); these
+rules cannot:
+
+- a single consonant between two vowels starts the next syllable: me-mi-li-ki;
+- in a run of consonants, the break falls after the first: in-stru-men, ber-pres-ta-si;
+- ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat;
+- two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai).
+
+WeasyPrint hyphenates with pyphen; `install` registers these patterns as pyphen's dictionary
+for Indonesian. The dictionary file is generated: `python -m booklet.hyphenation` rewrites it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+DICTIONARY = Path(__file__).with_name("hyph_id.dic")
+
+VOWELS = "aeiou"
+CONSONANTS = "bcdfghjklmnpqrstvwxyz"
+DIGRAPHS = ("ng", "ny", "kh", "sy")
+DIPHTHONGS = ("ai", "au", "ei", "oi")
+
+
+def patterns() -> list[str]:
+    """Liang patterns (as TeX and pyphen read them): an odd digit allows a break where it
+    stands, an even one forbids it, and the highest digit any matching pattern puts there wins."""
+    found = [f"1{c}{v}" for c in CONSONANTS for v in VOWELS]  # before a consonant that starts a syllable
+    found += [f"{x}2{y}" for x in CONSONANTS for y in CONSONANTS]  # not inside a run of consonants...
+    found += [f"{v}{x}3{y}" for v in VOWELS for x in CONSONANTS for y in CONSONANTS]  # ...but after its first
+    for digraph in DIGRAPHS:
+        found.append(f"{digraph[0]}4{digraph[1]}")  # never inside a digraph
+        found += [f"1{digraph}{v}" for v in VOWELS]  # before a digraph that starts a syllable
+        found += [f"{v}{digraph}5{y}" for v in VOWELS for y in CONSONANTS]  # after one that ends a syllable
+    found += [f"{a}1{b}" for a in VOWELS for b in VOWELS if a + b not in DIPHTHONGS]
+    return found
+
+
+def dictionary_text() -> str:
+    return "UTF-8\n" + "\n".join(patterns()) + "\n"
+
+
+def install() -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate Indonesian with these patterns."""
+    import pyphen
+    for name in ("id", "id_ID"):
+        pyphen.LANGUAGES[name] = DICTIONARY
+        pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+
+
+if __name__ == "__main__":
+    DICTIONARY.write_text(dictionary_text(), encoding="utf-8")
+    print(f"wrote {DICTIONARY}")
