@@ -257,6 +257,20 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
     return tuple(made)
 
 
+def check_layouts(library: Library) -> list:
+    """Problems in the templates a booklet folder overrides, found by drawing its booklet, a
+    handout and the folio pages as HTML (no PDF): what `check` adds to the profiles' problems."""
+    from .layout import render_folios_html
+    booklet = make_booklet(library)
+    try:
+        render_html(booklet, library.root)
+        render_folios_html(booklet, library.root, 1, 2)
+        render_handout_html(booklet, booklet.profiles[0], library.root)
+    except BookletError as exc:
+        return [exc.problem]
+    return []
+
+
 def build_html(root: Path, only=(), exclude=(), output: Path | None = None, library: Library | None = None):
     """The HTML edition: dist/html/ (or dist/html-<sel>/), or `output` as the folder."""
     from .web import write_html_edition

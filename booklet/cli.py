@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import CACHE, IMPOSITIONS, last_pages, load, start_early
+from .api import CACHE, IMPOSITIONS, check_layouts, last_pages, load, start_early
 from .api import build as build_booklet
 from .api import build_html
 from .api import handouts as build_handouts
@@ -62,7 +62,7 @@ def cli():
 @cli.command()
 @project_option
 def check(project: Path):
-    """Read every profile and report every problem.
+    """Read every profile, and the templates the booklet overrides; report every problem.
 
     Exits 1 if there are errors, 0 otherwise.
 
@@ -71,13 +71,17 @@ def check(project: Path):
       booklet check --project ~/buku-karier
     """
     library = load_library(project)
-    for problem in library.problems:
+    problems = list(library.problems)
+    if library.profiles:
+        problems += check_layouts(library)
+    for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     fields = {p.field for p in library.profiles}
     majors = make_booklet(library).majors if library.profiles else ()
+    errors = sum(p.severity == "error" for p in problems)
     click.echo(f"{len(library.profiles)} profiles, {len(fields)} fields, {len(majors)} majors, "
-               f"{len(library.errors)} errors, {len(library.warnings)} warnings")
-    raise SystemExit(1 if library.errors else 0)
+               f"{errors} errors, {len(problems) - errors} warnings")
+    raise SystemExit(1 if errors else 0)
 
 
 @cli.command("list")

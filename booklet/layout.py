@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback as tb_module
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,6 +142,55 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 _ENVIRONMENTS: dict = {}
 
 
+def render_template(root: Path, name: str, **context) -> str:
+    """Render a layout template. A mistake in a template the booklet folder overrides is the
+    layout author's: one sentence naming the file and line, not a traceback."""
+    try:
+        return environment(root).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BookletError(_template_path(root, exc.filename or exc.name or name), exc.lineno,
+                           f"the template cannot be read: {_sentence(exc.message)}") from None
+    except jinja2.TemplateNotFound as exc:
+        path, line = _template_frame(root, exc.__traceback__) or (_template_path(root, name), None)
+        raise BookletError(path, line, f"the template \"{exc.name}\" is in neither the booklet's layouts/ folder nor booklet's own.") from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(root, exc.__traceback__) or (_template_path(root, name), None)
+        raise BookletError(path, line, f"the template uses something booklet does not give it: {_sentence(exc.message)}") from None
+    except Exception as exc:
+        found = _template_frame(root, exc.__traceback__)
+        own = Path(root) / "layouts"
+        if found is None or not found[0].is_relative_to(own):
+            raise  # booklet's own templates failed: a bug, not the layout author's mistake
+        raise BookletError(*found, f"the template failed: {_sentence(str(exc) or type(exc).__name__)}") from None
+
+
+def _sentence(message: str | None) -> str:
+    message = " ".join((message or "").split())
+    return message if message.endswith(".") else message + "."
+
+
+def _template_path(root: Path, name: str) -> Path:
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    for folder in layout_dirs(root):
+        if (folder / name).is_file():
+            return folder / name
+    return Path(root) / "layouts" / name
+
+
+def _template_frame(root: Path, traceback) -> tuple[Path, int] | None:
+    """The template file and line where an error arose: Jinja gives a template's frames the
+    template's own file name and line numbers."""
+    found = None
+    folders = [folder.resolve() for folder in layout_dirs(root)]
+    for frame in tb_module.extract_tb(traceback):
+        path = Path(frame.filename)
+        if path.suffix == ".j2" and any(path.resolve().is_relative_to(folder) for folder in folders):
+            found = (path, frame.lineno)
+    return found
+
+
 def environment(root: Path) -> jinja2.Environment:
     dirs = tuple(layout_dirs(root))
     if dirs not in _ENVIRONMENTS:
@@ -182,7 +232,7 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
     if booklet.selection:
         title = f"{title} ({labels['subset']}: {', '.join(f.title for f in booklet.fields)})"
     subject = booklet.config.subtitle or ", ".join(f.title for f in booklet.fields)
-    return environment(root).get_template("booklet.html.j2").render(
+    return render_template(root, "booklet.html.j2",
         **common,
         document_title=title,
         document_subject=subject,
@@ -211,7 +261,7 @@ def render_folios_html(booklet: Booklet, root: Path, first: int, count: int,
     one page for each of `numbers` (odd numbers at odd positions, so each is on its own side)."""
     common = _common(booklet, root, options)
     common["edition_iso"] = None  # as for parts (see render_html): specimens need no date
-    return environment(root).get_template("folios.html.j2").render(
+    return render_template(root, "folios.html.j2",
         **common,
         document_title=booklet.config.title,
         document_subject="",
@@ -225,7 +275,7 @@ def render_handout_html(booklet: Booklet, profile, root: Path, options: PrintOpt
     """One profession as its own short document."""
     common = _common(booklet, root, options, extra=(HANDOUT,))
     field = next(f for f in booklet.fields if profile in f.profiles)
-    return environment(root).get_template("handout.html.j2").render(
+    return render_template(root, "handout.html.j2",
         **common,
         document_title=f"{profile.title} — {booklet.config.title}",
         document_subject=f"{common['labels']['field']} {field.title}",

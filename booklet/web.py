@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookletError
-from .layout import _common, environment
+from .layout import _common, render_template
 from .library import slugify
 from .model import Booklet, PrintOptions
 from .paths import builtin
@@ -42,7 +42,6 @@ def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEditio
     """Write index.html, one page per profession, the stylesheet and fonts into `folder`,
     replacing it whole only once everything is written."""
     root, folder = Path(root), Path(folder)
-    env = environment(root)
     common = _common(booklet, root, PrintOptions())
     ids, entry_of = _major_ids(booklet)
     pages = {p.key: f"{p.field}/{p.slug}.html" for p in booklet.profiles}
@@ -50,13 +49,13 @@ def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEditio
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        (work / "index.html").write_text(env.get_template("web/index.html.j2").render(
+        (work / "index.html").write_text(render_template(root, "web/index.html.j2",
             **common, up="", pages=pages, major_ids=ids), encoding="utf-8")
         for number, profile in enumerate(profiles):
             field = next(f for f in booklet.fields if profile in f.profiles)
             target = work / pages[profile.key]
             target.parent.mkdir(exist_ok=True)
-            target.write_text(env.get_template("web/profession.html.j2").render(
+            target.write_text(render_template(root, "web/profession.html.j2",
                 **common, up="../", pages=pages, major_ids=ids, major_of=entry_of, field=field, profile=profile,
                 previous=profiles[number - 1] if number else None,
                 next=profiles[number + 1] if number + 1 < len(profiles) else None), encoding="utf-8")

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from click.testing import CliRunner
 
 from booklet.cli import cli
 
-from .conftest import pdf_pages_text
+from .conftest import ROOT, pdf_pages_text
 
 
 def run(*args):
@@ -172,3 +174,31 @@ def test_labels_of_booklet_that_are_lists_may_be_overridden_with_lists(mini):
     (labels / "id.yaml").write_text("months: Januari\n", encoding="utf-8")
     result = run("build", "--project", mini)
     assert result.exit_code == 1 and "the label \"months\" should be a list" in result.output
+
+
+TEMPLATE_MISTAKES = {
+    # name: (template, line to add as line 2, words in the sentence)
+    "syntax": ("profession.html.j2", "{% if profile.overview %", "cannot be read"),
+    "undefined": ("profession.html.j2", "{{ salary }}", "'salary' is undefined"),
+    "attribute": ("profession.html.j2", "{{ profile.gaji }}", "no attribute 'gaji'"),
+    "include": ("booklet.html.j2", '{% include "kata-pengantar.html.j2" %}', '"kata-pengantar.html.j2" is in neither'),
+    "type": ("cover.html.j2", '{{ 1 + "a" }}', "unsupported operand"),
+}
+
+
+@pytest.mark.parametrize("mistake", TEMPLATE_MISTAKES)
+def test_a_template_mistake_is_one_sentence_naming_the_file(mini, mistake):
+    name, added, words = TEMPLATE_MISTAKES[mistake]
+    lines = (ROOT / "layouts" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    (mini / "layouts").mkdir(exist_ok=True)
+    (mini / "layouts" / name).write_text("".join(lines[:1] + [added + "\n"] + lines[1:]), encoding="utf-8")
+    commands = [["build"], ["build", "--single-pass"], ["check"]]
+    if name == "profession.html.j2":
+        commands.append(["handouts"])  # a handout draws its profession with the same template
+    for command in commands:
+        result = CliRunner().invoke(cli, [*command, "--project", str(mini)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output and isinstance(result.exception, SystemExit), result.exception
+        assert f"{mini}/layouts/{name}:" in result.output and words in result.output, (command, result.output)
+    line = result.output.split(f"{name}:")[1].split(":")[0]
+    assert int(line) in (2, 3), result.output  # where the mistake is (a syntax error shows on the next line)
