@@ -14,12 +14,13 @@ from pathlib import Path
 from . import __version__
 from .errors import BookletError
 from .impose import saddle
-from .layout import render_handout_html, render_html
+from .folio_css import read_sheets, stylesheets_of, why_not_stamped
+from .layout import layout_dirs, layout_stylesheets, render_handout_html, render_html
 from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
 from .output import write_atomically
 from .postprocess import finish, finish_handout, finish_pdf
-from .limits import Workers, ready_workers, start_workers
+from .limits import Workers, ready_workers, start_workers, started_workers
 from .parts import render_parts, render_workers
 from .paths import LABELS, builtin, file_states
 from .select import make_booklet, select_profiles
@@ -36,6 +37,7 @@ class BuildResult:
     overflowing: tuple[Profile, ...]  # professions that took more than one spread
     warnings: tuple[str, ...]  # WeasyPrint's own warnings
     sheets: int | None = None  # sheets of paper to load, for an imposed booklet
+    notes: tuple[str, ...] = ()  # how the booklet was built, where the user may want to know
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,12 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         paper = "A5"
     booklet = prepare(library, only, exclude, paper)
     in_parts = not single_pass and options.pdf_variant is None
+    notes = ()
+    if in_parts and (found := _why_not_in_parts(booklet, library.root, options)):
+        in_parts = False
+        path, reason = found
+        where = f"{path}: note: the stylesheet" if path else "note: the page rules (paper.j2)"
+        notes = (f"{where} {reason}; the fast build cannot stamp such page numbers, so the booklet was rendered as one document (as --single-pass does), which takes longer.",)
     cache_folder = library.root / CACHE / "parts" if cache else None
 
     def render(options):
@@ -176,7 +184,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
             return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder,
                                 progress=progress, finish=functools.partial(finish_pdf, booklet, options=options))
         return render_isolated(render_html(booklet, library.root, options=options), library.root,
-                               options.pdf_variant)
+                               options.pdf_variant, started_workers(render_workers(jobs)))
 
     rendered = render(options)
     if impose == "saddle" and rendered.page_count % 4:
@@ -195,7 +203,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         _remember_pages(library.root, {p.key: b - a for p, a, b in zip(booklet.profiles, starts, starts[1:])})
     if cache:
         _remember_inputs(library.root, selection)
-    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets)
+    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets, notes)
 
 
 PAGES_FILE = "pages.json"
@@ -218,10 +226,19 @@ def last_pages(root: Path) -> dict:
         return {}
 
 
-def render_isolated(html: str, root: Path, pdf_variant: str | None = None):
-    """One document rendered in a worker process, within the render limits."""
-    with ready_workers(1) as worker:
+def render_isolated(html: str, root: Path, pdf_variant: str | None = None, pool: Workers | None = None):
+    """One document rendered in a worker process, within the render limits (in `pool`, the
+    workers started early for a fast build, if it turned out not to be one)."""
+    with pool or ready_workers(1) as worker:
         return worker.submit(_render_one, html, root, pdf_variant, final=True).result()
+
+
+def _why_not_in_parts(booklet: Booklet, root: Path, options: PrintOptions) -> tuple[Path | None, str] | None:
+    """Why the booklet folder's own layout needs the single pass (see folio_css), if it does."""
+    if not (root / "layouts").is_dir():
+        return None  # booklet's own layouts are made for the fast build (tested)
+    sheets = read_sheets(layout_stylesheets(booklet, root, options), layout_dirs(root))
+    return why_not_stamped(stylesheets_of(render_html(booklet, root, parts=[], options=options), sheets))
 
 
 def _render_one(html: str, root: Path, pdf_variant: str | None):

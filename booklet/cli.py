@@ -252,7 +252,7 @@ def _build_once(project: Path, only, exclude, settings: dict, quiet: bool, verbo
     library = _read_selection(project, only, exclude)
     with _progress(quiet) as progress:
         result = build_booklet(project, only, exclude, library=library, progress=progress, **settings)
-    notes = [f"warning: {message}" for message in result.warnings]
+    notes = [f"warning: {message}" for message in result.warnings] + list(result.notes)
     for profile in result.overflowing:
         pages = _pages_of(result, profile)
         notes.append(f"{profile.source}: note: \"{profile.title}\" takes {pages} pages, more than one spread.")

@@ -204,6 +204,11 @@ def edition_text(edition, labels) -> str:
     return str(edition)
 
 
+def layout_stylesheets(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> tuple[str, ...]:
+    """The stylesheets a document of the booklet links, in order."""
+    return STYLESHEETS + tuple(extra) + ((LOW_INK,) if options.grayscale else ())
+
+
 def _common(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> dict:
     labels = labels_for(root, booklet.config.language)
     return dict(
@@ -212,7 +217,7 @@ def _common(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> di
         language=booklet.config.language,
         edition_text=edition_text(booklet.edition, labels),
         edition_iso=booklet.date.isoformat(),
-        stylesheets=STYLESHEETS + tuple(extra) + ((LOW_INK,) if options.grayscale else ()),
+        stylesheets=layout_stylesheets(booklet, root, options, extra),
         options=options,
     )
 

@@ -62,7 +62,9 @@ def run_limited(function, *args, seconds: float | None = None, final: bool = Fal
             signal.setitimer(signal.ITIMER_REAL, 0)  # before anything else: no alarm after the render
     except RenderTimeout:
         raise BookletError(Path("layouts"), None, f"rendering took longer than {seconds:g} s and was stopped; a layout or a very unusual profile may make WeasyPrint loop.") from None
-    except MemoryError:
+    except (MemoryError, SystemError):
+        # SystemError: a C library that ran out of memory and failed without saying so ("error
+        # return without exception set"); seen under the memory limit, in fontconfig's wake.
         raise BookletError(Path("layouts"), None, f"rendering needed more than {MEMORY_MB} MB of memory and was stopped; a layout or a very unusual profile may be the cause.") from None
     finally:
         signal.signal(signal.SIGALRM, previous)

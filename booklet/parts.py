@@ -516,7 +516,8 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         font_files = _font_files(root)
         # The workers are idle now and have fontTools loaded; they exit before the assembly.
         subsets = _subsets_in(pool, (*ordered, *folios.parts), font_files, cache)
-    warnings = tuple(w for part in ordered for w in part.warnings)
+    # Once each: every part reports what WeasyPrint said about the stylesheets they share.
+    warnings = tuple(dict.fromkeys(w for part in ordered for w in part.warnings))
     rendered = _assemble(ordered, folios, warnings, font_files, cache, subsets, finish)
     if not warnings:
         cache.put_blob(whole_key, {"pages": rendered.page_count, "anchors": rendered.anchor_pages,

@@ -47,6 +47,7 @@ class BookletFetcher(URLFetcher):
             (root / "fonts", [root / "fonts", builtin("fonts").resolve()]),
         ]
         self.refused: list[str] = []
+        self.reasons: list[str] = []  # one sentence's end for each refused URL
 
     def _locate(self, url: str) -> Path | None:
         raw = url2pathname(unquote(urlsplit(url).path))
@@ -62,6 +63,16 @@ class BookletFetcher(URLFetcher):
                     return candidate
         return None
 
+    def _why_refused(self, url: str, path: Path | None) -> str:
+        if path is not None:
+            return f"which is larger than {MAX_ASSET_BYTES // 1_000_000} MB"
+        if url.split(":", 1)[0].lower() == "file":
+            wanted = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            for virtual, _ in self.overlays:
+                if wanted.is_relative_to(virtual):
+                    return f"which is in neither the booklet's {virtual.name}/ folder nor booklet's own"
+        return "which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there"
+
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
@@ -69,6 +80,7 @@ class BookletFetcher(URLFetcher):
         path = self._locate(url) if scheme == "file" else None
         if path is None or path.stat().st_size > MAX_ASSET_BYTES:
             self.refused.append(url)
+            self.reasons.append(self._why_refused(url, path))
             raise RefusedFetch(url)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix in (".ttf", ".otf"):
@@ -167,6 +179,9 @@ def _shared_stylesheets(document: weasyprint.HTML, state: _RenderState, fetcher,
             except URLFetchingError as exception:  # skipped, as WeasyPrint skips it
                 logging.getLogger("weasyprint").error("Failed to load stylesheet at %s: %s", key, exception)
                 css, shareable = None, True
+            # WeasyPrint says where in a stylesheet ("at 5:81"), not which one.
+            label = f"layouts/{element.get('href').strip()}" if element.tag == "link" else "the <style> of the document's head (paper.j2)"
+            collector.messages[before:] = [f"{label}: {message}" for message in collector.messages[before:]]
             state.sheets[key] = css, shareable, tuple(collector.messages[before:])
         else:
             collector.messages += state.sheets[key][2]
@@ -219,7 +234,7 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
-        raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", which is outside the booklet's layouts/ and fonts/ folders; booklet only reads files from there.")
+        raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", {fetcher.reasons[0]}.")
     return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
                     bookmark_levels=tuple(levels))
 

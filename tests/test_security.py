@@ -79,6 +79,18 @@ def test_layout_references_outside_the_folders_fail_the_build(mini, canary, list
     assert not (mini / "dist" / "booklet-perawat.pdf").exists()
 
 
+@pytest.mark.parametrize("reference, folder", [
+    ('@font-face { font-family: X; src: url("../fonts/Tidak-Ada.ttf"); } body { font-family: X; }', "fonts"),
+    ('body { background: url("tidak-ada.png"); }', "layouts"),
+])
+def test_a_missing_layout_file_is_named_as_missing(mini, reference, folder):
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "type.css").write_text(reference, encoding="utf-8")
+    with pytest.raises(BookletError) as caught:
+        build(mini, only=["perawat"])
+    assert f"in neither the booklet's {folder}/ folder nor booklet's own" in caught.value.sentence
+
+
 def test_symlink_out_of_the_layouts_folder_is_refused(mini, canary):
     layouts = mini / "layouts"
     layouts.mkdir()

@@ -1,0 +1,159 @@
+"""Whether a layout's page numbers can be left to the fast build's folio layer.
+
+The fast build renders each part on its own, with the folio boxes hidden (paper.j2's
+part_rules), and stamps every page but the covers with the folio that a plain left or right page
+of the layout shows (parts.FolioModel). That is the whole booklet's page number only if the
+layout prints page numbers nowhere else: not in another margin box (a running head, the top
+centre), not on some kinds of pages only (no folio on the notes pages), not as the page count
+(`counter(pages)`, which a part does not know), not from a counter the layout resets, and not
+styled for a document's first page (which in the fast build is every part's). A layout that does
+any of that is rendered as one document instead, like `--single-pass`: slower, never wrong.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import tinycss2
+
+from .errors import BookletError, cannot_read
+
+# Where the fast build expects folios: the boxes part_rules hides and the folio layer draws.
+FOLIO_BOXES = {":left": "bottom-left", ":right": "bottom-right"}
+# Pages that never show a folio, in the single pass as in the fast build (the first and the last).
+UNNUMBERED_PAGES = {"cover", "back"}
+MARGIN_BOXES = {f"{side}-{part}" for side in ("top", "bottom") for part in ("left-corner", "left", "center", "right", "right-corner")} | {
+    f"{side}-{part}" for side in ("left", "right") for part in ("top", "middle", "bottom")}
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+
+
+def stylesheets_of(html: str, sheets: list[tuple[Path, str]]) -> list[tuple[Path | None, str]]:
+    """The CSS a document applies: its linked sheets (path, text), then its <style> elements."""
+    return [*sheets, *((None, css) for css in _STYLE.findall(html))]
+
+
+def read_sheets(names, folders: list[Path]) -> list[tuple[Path, str]]:
+    """Each named stylesheet from the first folder that has it (a booklet's own layouts/ first),
+    with the path to name it by."""
+    found = []
+    for name in names:
+        for folder in folders:
+            path = folder / name
+            if path.is_file():
+                try:
+                    found.append((path, path.read_text(encoding="utf-8", errors="replace")))
+                except OSError as exc:
+                    raise BookletError.from_problem(cannot_read(path, exc)) from None
+                break
+    return found
+
+
+def why_not_stamped(sheets: list[tuple[Path | None, str]]) -> tuple[Path | None, str] | None:
+    """None if the fast build's folio layer draws this layout's page numbers as a single pass
+    would; else the stylesheet (None: a <style> of the document, from paper.j2) and what it does."""
+    for path, css in sheets:
+        reason = _check_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+        if reason:
+            return path, reason
+    return None
+
+
+def _check_rules(rules) -> str | None:
+    for rule in rules:
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            return "imports another stylesheet, which booklet does not look into"
+        if rule.type == "at-rule" and rule.lower_at_keyword == "page":
+            reason = _check_page_rule(rule)
+        elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, ...
+            reason = _check_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+        elif rule.type == "qualified-rule":
+            reason = _check_element_rule(rule)
+        else:
+            reason = None
+        if reason:
+            return reason
+    return None
+
+
+def _check_page_rule(rule) -> str | None:
+    selectors = [" ".join(s.split()) for s in tinycss2.serialize(rule.prelude).lower().split(",")]
+    shown = ", ".join(selectors)
+    items = tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True)
+    if any(":first" in s or ":nth" in s for s in selectors) and not all(map(_hides_a_folio, items)):
+        return f"styles \"@page {shown}\", which in the fast build would be every part's first page"
+    for item in items:
+        if item.type == "declaration":
+            if _page_counter_set(item):
+                return f"sets the page counter in \"@page {shown}\""
+        elif item.type == "at-rule" and item.lower_at_keyword in MARGIN_BOXES:
+            box = item.lower_at_keyword
+            declarations = tinycss2.parse_blocks_contents(item.content or [], skip_comments=True, skip_whitespace=True)
+            counters = set().union(*(_counters(d.value) for d in declarations if d.type == "declaration"))
+            if "pages" in counters:
+                return f"prints the number of pages (counter(pages)) in \"@page {shown}\""
+            is_folio_box = all(FOLIO_BOXES.get(s) == box for s in selectors)
+            if "page" in counters and not is_folio_box:
+                return f"prints the page number in @{box} of \"@page {shown}\", not only at the foot of left and right pages"
+            first_page = all(":first" in s for s in selectors) and _hides_a_folio(item)
+            if box in FOLIO_BOXES.values() and not is_folio_box and not set(selectors) <= UNNUMBERED_PAGES and not first_page:
+                return f"changes the folio box @{box} for \"@page {shown}\" only"
+    return None
+
+
+def _hides_a_folio(item) -> bool:
+    """@bottom-left { content: none } and the like: on the cover, the only first page of the
+    single pass, as on each part's first page in the fast build, whose folio boxes are hidden."""
+    if item.type != "at-rule" or item.lower_at_keyword not in FOLIO_BOXES.values():
+        return False
+    declarations = [d for d in tinycss2.parse_blocks_contents(item.content or [], skip_comments=True, skip_whitespace=True)]
+    return all(d.type == "declaration" and d.lower_name == "content" and tinycss2.serialize(d.value).strip().lower() == "none"
+               for d in declarations)
+
+
+def _check_element_rule(rule) -> str | None:
+    selector = " ".join(tinycss2.serialize(rule.prelude).split())
+    for item in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
+        if item.type != "declaration":
+            continue
+        if _page_counter_set(item):
+            return f"sets the page counter for \"{selector}\""
+        counters = _counters(item.value)
+        if "page" in counters or "pages" in counters:
+            return f"prints a page number in \"{selector}\""
+        if "target" in counters:
+            return f"looks up a page number with target-counter() in \"{selector}\""
+    return None
+
+
+def _page_counter_set(declaration) -> bool:
+    return (declaration.lower_name in ("counter-reset", "counter-increment", "counter-set")
+            and any(t.type == "ident" and t.lower_value in ("page", "pages") for t in declaration.value))
+
+
+def _is_data_target(arguments) -> bool:
+    """target-counter(attr(data-target ...), ...): how booklet's own contents and index look their
+    pages up in the single pass. The fast build writes their numbers out and no data-target."""
+    first = next((t for t in arguments if t.type not in ("whitespace", "comment")), None)
+    if first is None or first.type != "function" or first.lower_name != "attr":
+        return False
+    name = next((t for t in first.arguments if t.type not in ("whitespace", "comment")), None)
+    return name is not None and name.type == "ident" and name.lower_value == "data-target"
+
+
+def _counters(tokens) -> set[str]:
+    """Which page counters a value prints: 'page', 'pages', or 'target' (a target-counter() the
+    fast build cannot resolve)."""
+    found = set()
+    for token in tokens:
+        if token.type == "function":
+            name = token.lower_name
+            if name in ("counter", "counters"):
+                first = next((t for t in token.arguments if t.type not in ("whitespace", "comment")), None)
+                if first is not None and first.type == "ident" and first.lower_value in ("page", "pages"):
+                    found.add(first.lower_value)
+            elif name in ("target-counter", "target-counters") and not _is_data_target(token.arguments):
+                found.add("target")
+            found |= _counters(token.arguments)
+        elif token.type in ("() block", "[] block", "{} block"):
+            found |= _counters(token.content)
+    return found
