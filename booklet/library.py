@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import BookletError, Problem, cannot_read, error, warning
 from .model import Config, Library, Profile
-from .paths import font_files
+from .paths import builtin, font_files
 from .reader import read_profile
 from .text import fold
 
@@ -66,7 +66,7 @@ def drawable_characters(root: Path) -> frozenset[str] | None:
     from fontTools.ttLib import TTFont  # loaded only for a profile with unusual characters
 
     fonts = {}
-    for path in font_files(root):
+    for path in referenced_font_files(root) or font_files(root):
         fonts.setdefault(path.name, path)
     covered = None
     for path in fonts.values():
@@ -76,6 +76,47 @@ def drawable_characters(root: Path) -> frozenset[str] | None:
             continue
         covered = codes if covered is None else covered & codes
     return None if covered is None else frozenset(map(chr, covered))
+
+
+def referenced_font_files(root: Path) -> list[Path]:
+    """The font files the layout's @font-face rules name (a booklet folder's own first, as the
+    render reads them): the fonts that draw its text, not every file in fonts/."""
+    import tinycss2
+
+    from .folio_css import read_sheets
+    from .layout import STYLESHEETS, layout_dirs
+    root = Path(root).resolve()
+    found = []
+    for _, css in read_sheets(STYLESHEETS, layout_dirs(root)):
+        for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+            if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or rule.content is None:
+                continue
+            for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                if declaration.type == "declaration" and declaration.lower_name == "src":
+                    found += [path for url in _urls(declaration.value) if (path := _layout_file(root, url))]
+    return found
+
+
+def _urls(tokens) -> list[str]:
+    urls = []
+    for token in tokens:
+        if token.type == "url":
+            urls.append(token.value)
+        elif token.type == "function" and token.lower_name == "url":
+            urls += [t.value for t in token.arguments if t.type == "string"]
+    return urls
+
+
+def _layout_file(root: Path, url: str) -> Path | None:
+    """Where a URL in a stylesheet of layouts/ leads, as the render's fetcher finds it."""
+    wanted = (root / "layouts" / url).resolve()
+    for virtual in ("layouts", "fonts"):
+        if wanted.is_relative_to(root / virtual):
+            relative = wanted.relative_to(root / virtual)
+            for folder in (root / virtual, builtin(virtual)):
+                if (folder / relative).is_file():
+                    return folder / relative
+    return None
 
 
 def load_library(root: Path) -> Library:

@@ -202,3 +202,25 @@ def test_a_template_mistake_is_one_sentence_naming_the_file(mini, mistake):
         assert f"{mini}/layouts/{name}:" in result.output and words in result.output, (command, result.output)
     line = result.output.split(f"{name}:")[1].split(":")[0]
     assert int(line) in (2, 3), result.output  # where the mistake is (a syntax error shows on the next line)
+
+
+def test_only_the_fonts_the_layout_uses_count_for_that_warning(mini):
+    """A layout that sets its text in other fonts (one with ≥ here) is not warned about what
+    booklet's own, unused fonts lack."""
+    from fontTools.ttLib import TTFont
+    (mini / "fonts").mkdir()
+    (mini / "layouts").mkdir()
+    css = (ROOT / "layouts" / "fonts.css").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "fonts").glob("Noto*.ttf")):
+        font = TTFont(path)
+        for table in font["cmap"].tables:
+            if table.isUnicode():
+                table.cmap[0x2265] = table.cmap[ord("=")]
+        font.save(mini / "fonts" / path.name.replace("Noto", "Lain"))
+        css = css.replace(path.name, path.name.replace("Noto", "Lain"))
+    (mini / "layouts" / "fonts.css").write_text(css, encoding="utf-8")
+    path = mini / "source" / "kesehatan" / "perawat.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Puskesmas", "Puskesmas \u2265 \u6f22", 1), encoding="utf-8")
+    result = run("check", "--project", mini)
+    assert "warning: the booklet's fonts have no \u6f22" in result.output, result.output
+    assert "\u2265" not in result.output.split("fonts have no")[1].splitlines()[0]
