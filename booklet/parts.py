@@ -777,8 +777,9 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         if name.lstrip("/") not in files or len(fonts) < 2:
             continue
         sha, path = files[name.lstrip("/")]
-        if any("/FontFile2" not in font.DescendantFonts[0].FontDescriptor for font in fonts):
-            continue  # CFF (.otf) fonts are embedded as /FontFile3: keep the parts' own cuts
+        kind = _font_file_kind(fonts)
+        if kind is None:
+            continue  # embedded some other way: keep the parts' own cuts
         widths, unicode = {}, {}
         if maps and name.lstrip("/") in maps:  # as the workers read them from every part
             known = maps[name.lstrip("/")]
@@ -795,12 +796,12 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
         descendant = shared.DescendantFonts[0]
         descendant.W = pikepdf.Array([x for gid in sorted(widths) for x in (gid, pikepdf.Array([widths[gid]]))])
         shared.ToUnicode = pikepdf.Stream(pdf, _cmap(unicode))
-        subsets.append((descendant, sha, path, set(widths)))
+        subsets.append((descendant, sha, path, set(widths), kind))
         for font in fonts[1:]:
             shared_of[font.objgen] = shared
     # Subsetting takes a tenth of a second a face; the same glyphs give the same subset. The
     # workers have usually made them already (`made`), from the glyphs each part reported.
-    for descendant, sha, path, glyphs in subsets:
+    for descendant, sha, path, glyphs, kind in subsets:
         key = _subset_key(sha, glyphs)
         if key in made:
             data = made[key]
@@ -811,12 +812,31 @@ def _share_fonts(pdf: pikepdf.Pdf, files: dict[str, tuple[str, Path]], cache: Pa
             if not found:
                 cache.put_blob(key, {}, data)
         font_file = pikepdf.Stream(pdf, data)
-        font_file.Length1 = len(data)
-        descendant.FontDescriptor.FontFile2 = font_file
+        if kind == "/FontFile2":
+            font_file.Length1 = len(data)
+        else:  # a CFF font, embedded as the OpenType file WeasyPrint embeds
+            font_file.Subtype = pikepdf.Name.OpenType
+        descendant.FontDescriptor[kind] = font_file
     if shared_of:
         seen: set = set()
         for page in pdf.pages:
             _redirect_fonts(page.obj.get("/Resources"), shared_of, seen)
+
+
+def _font_file_kind(fonts) -> str | None:
+    """How every cut of a face embeds its font file: TrueType (/FontFile2) or CFF in an
+    OpenType file (/FontFile3 /OpenType, WeasyPrint's way for .otf); None if they differ or
+    embed it otherwise."""
+    kinds = set()
+    for font in fonts:
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        if "/FontFile2" in descriptor:
+            kinds.add("/FontFile2")
+        elif "/FontFile3" in descriptor and descriptor.FontFile3.get("/Subtype") == "/OpenType":
+            kinds.add("/FontFile3")
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _redirect_fonts(resources, shared_of: dict, seen: set) -> None:
