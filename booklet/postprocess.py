@@ -68,6 +68,8 @@ def finish_pdf(booklet: Booklet, rendered: Rendered, pdf: pikepdf.Pdf,
         raise BookletError(None, None, f"the back cover landed on page {pages['back']}, not last; the PDF was not written. Please report this as a bug.")
     if "/StructTreeRoot" not in pdf.Root:  # a tagged PDF's structure refers to each annotation
         _drop_nested_links(pdf)
+    else:
+        _margin_boxes_as_artifacts(pdf)
     # Spreads open as spreads: odd pages on the right, the cover alone.
     _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
     return _save(pdf, options), pages
@@ -94,6 +96,66 @@ def _drop_nested_links(pdf: pikepdf.Pdf) -> None:
             kept.append(annot)
         if len(kept) != len(annots):
             page.obj.Annots = pikepdf.Array(kept)
+
+
+def _margin_boxes_as_artifacts(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint tags the page-margin boxes (running heads, folios, the notes pages' title)
+    with structure elements it never links into the tree: content that is neither reachable
+    from the document's structure nor marked as an artifact, as PDF/UA requires. They are page
+    furniture, so they become pagination artifacts, out of what a screen reader reads."""
+    root = pdf.Root.StructTreeRoot
+    documents = [k for k in (root.K if isinstance(root.K, pikepdf.Array) else [root.K]) if isinstance(k, pikepdf.Dictionary)]
+    linked = {kid.objgen for document in documents for kid in _kids(document)}
+    document_ids = {document.objgen for document in documents}
+    detached: dict = {}  # page objgen -> MCIDs of detached elements on it
+    for obj in pdf.objects:
+        if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem" and "/P" in obj
+                and obj.P.objgen in document_ids and obj.objgen not in linked):
+            for page, mcid in _marked_content(obj, obj.get("/Pg")):
+                detached.setdefault(page.objgen, set()).add(mcid)
+    if not detached:
+        return
+    parent_tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
+    for page in pdf.pages:
+        mcids = detached.get(page.objgen)
+        if not mcids:
+            continue
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+                    and operands[1].get("/MCID") in mcids):
+                instructions.append(pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)], pikepdf.Operator("BDC")))
+            else:
+                instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        if parent_tree is not None and "/StructParents" in page.obj:
+            entries = parent_tree.get(int(page.obj.StructParents))
+            if isinstance(entries, pikepdf.Array):
+                for mcid in mcids:
+                    if mcid < len(entries):
+                        entries[mcid] = None  # PDF null: no structure element
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return [k for k in (kids if isinstance(kids, pikepdf.Array) else [kids]) if isinstance(k, pikepdf.Dictionary)]
+
+
+def _marked_content(element, page):
+    """(page, MCID) of every piece of content under a structure element."""
+    page = element.get("/Pg", page)
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, int) and page is not None:
+            yield page, int(kid)
+        elif isinstance(kid, pikepdf.Dictionary):
+            if kid.get("/Type") == "/MCR" and "/MCID" in kid:
+                yield kid.get("/Pg", page), int(kid.MCID)
+            elif "/S" in kid:
+                yield from _marked_content(kid, page)
 
 
 def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, options: PrintOptions = PrintOptions()) -> bytes:

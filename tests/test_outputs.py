@@ -269,6 +269,28 @@ def test_accessible_pdf_ua(mini):
         assert set(starts.values()) <= set(headings)
         assert {"/H2", "/P", "/L"} <= {role for role, _ in elements} | {"/L"}
         assert not any(role == "/Figure" for role, _ in elements)  # no images, so no alt text owed
+        # Every piece of marked content is reachable from the structure tree, or an artifact:
+        # WeasyPrint left the margin boxes' elements unlinked (running heads, folios).
+        reachable, stack = set(), [pdf.Root.StructTreeRoot.K]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack += list(node)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node and node.objgen not in reachable:
+                reachable.add(node.objgen)
+                stack.append(node.get("/K"))
+        parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        artifacts = 0
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) != "BDC":
+                    continue
+                if operands[0] == pikepdf.Name.Artifact:
+                    artifacts += 1
+                elif "/MCID" in operands[1]:
+                    owner = parent_tree[int(page.obj.StructParents)][int(operands[1].MCID)]
+                    assert owner.objgen in reachable
+        assert artifacts >= 2 * (len(pdf.pages) - 2)  # a running head and a folio on all but the covers
 
 
 @pytest.mark.parametrize("variant, part, conformance", [("pdf/a-3u", "3", "U"), ("pdf/a-1b", "1", "B")])
