@@ -18,7 +18,7 @@ from .folio_css import read_sheets, stylesheets_of, why_not_stamped
 from .layout import layout_dirs, layout_stylesheets, render_handout_html, render_html
 from .library import load_library
 from .model import Booklet, Library, PrintOptions, Profile
-from .output import write_atomically
+from .output import check_output, write_atomically
 from .postprocess import finish, finish_handout, finish_pdf
 from .limits import Workers, ready_workers, start_workers, started_workers
 from .parts import render_parts, render_workers
@@ -170,6 +170,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         _check_imposable(library, paper, options, impose)
         paper = "A5"
     booklet = prepare(library, only, exclude, paper)
+    target = check_output(library.root, Path(output) if output else default_output(library, booklet, options, impose))
     in_parts = not single_pass and options.pdf_variant is None
     notes = ()
     if in_parts and (found := _why_not_in_parts(booklet, library.root, options)):
@@ -195,7 +196,6 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
     sheets = None
     if impose == "saddle":
         pdf, sheets = saddle(pdf)
-    target = Path(output) if output else default_output(library, booklet, options, impose)
     write_atomically(target, pdf)
     starts = [page_of[p.key] for p in booklet.profiles] + [page_of["index"]]
     overflowing = tuple(p for p, a, b in zip(booklet.profiles, starts, starts[1:]) if b - a > 2)
@@ -260,17 +260,19 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
     """One short PDF per selected profession: its spread under a small header, pages 1..n."""
     library = library or load(root)
     booklet = prepare(library, only, exclude, paper)
-    folder = Path(output) if output else library.root / library.config.output / "handouts"
+    folder = check_output(library.root, Path(output) if output else library.root / library.config.output / "handouts")
     made = []
+    # Waited for inside the pool's block: a Ctrl-C (or an error) while waiting ends the workers
+    # there; after the block, it came while the pool waited for them to finish, and hung.
     with Workers(min(len(booklet.profiles), os.cpu_count() or 1)) as workers:
         renders = [workers.submit(_render_one, render_handout_html(booklet, profile, library.root, options=options),
                                   library.root, options.pdf_variant) for profile in booklet.profiles]
-    for profile, future in zip(booklet.profiles, renders):
-        rendered = future.result()
-        pdf = finish_handout(booklet, profile, rendered, options)
-        target = folder / profile.field / f"{profile.slug}{'-' + options.suffix if options.suffix else ''}.pdf"
-        write_atomically(target, pdf)
-        made.append(Handout(target, profile, rendered.page_count))
+        for profile, future in zip(booklet.profiles, renders):
+            rendered = future.result()
+            pdf = finish_handout(booklet, profile, rendered, options)
+            target = folder / profile.field / f"{profile.slug}{'-' + options.suffix if options.suffix else ''}.pdf"
+            write_atomically(target, pdf)
+            made.append(Handout(target, profile, rendered.page_count))
     return tuple(made)
 
 

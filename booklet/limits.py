@@ -126,7 +126,11 @@ class Workers:
 
     def __exit__(self, kind, exc, tb):
         if exc is None:
-            self.pool.shutdown(wait=True)
+            try:
+                self.pool.shutdown(wait=True)
+            except BaseException:  # Ctrl-C while waiting: the workers ignore it, so end them
+                self.abandon()
+                raise
             return False
         # A build that stopped (an error, Ctrl-C) needs no more rendering: end the workers now
         # rather than wait for them (waiting on a pool after KeyboardInterrupt can hang).

@@ -77,8 +77,16 @@ def _render(html: str, root: Path, keep: tuple[int, int] | None = None, splits: 
         if not splits:
             last = rendered.anchor_pages.get("sampul-belakang", end)
             return [_extract(pdf, 0, min(end, last), destinations, outline, rendered, font_maps)]
-        starts = [rendered.anchor_pages[a] - 1 for a in splits] + [end]
+        starts = [_anchor_page(rendered.anchor_pages, a, root) - 1 for a in splits] + [end]
         return [_extract(pdf, a, b, destinations, outline, rendered, font_maps) for a, b in zip(starts, starts[1:])]
+
+
+def _anchor_page(anchors: dict, anchor: str, root: Path, base: int = 0) -> int:
+    """The page an element the assembly needs was laid out on: a profession's start, the
+    contents. A layout that hides one (display: none) cannot be assembled: say so."""
+    if anchor not in anchors:
+        raise BookletError(Path(root) / "layouts", None, f"the layout leaves out the element with id \"{anchor}\" (display: none, or a template without it); booklet needs it to number and link the pages.")
+    return anchors[anchor] + base
 
 
 def _font_maps(pdf: pikepdf.Pdf, fonts: dict) -> dict[str, dict]:
@@ -470,10 +478,10 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
             speculative = front_and_index(guessed)
         else:
             front = jobs_.result(first_front)
-            if (front.pages, front.anchors["daftar-isi"] + 1) == (front_guess, contents_guess):
+            if (front.pages, _anchor_page(front.anchors, "daftar-isi", root, 1)) == (front_guess, contents_guess):
                 speculative = (front, index_part(guessed))
             else:
-                guessed = numbers(front.pages, pages, front.anchors["daftar-isi"] + 1)
+                guessed = numbers(front.pages, pages, _anchor_page(front.anchors, "daftar-isi", root, 1))
                 speculative = front_and_index(guessed)
         folio_model = learn_folios(jobs_.result(specimen_job), specimens)
         chunks = {}  # first page number -> folio pages rendered one by one, where the model cannot draw them
@@ -495,16 +503,16 @@ def render_parts(booklet: Booklet, root: Path, options: PrintOptions = PrintOpti
         pages = {p.key: parts[p.key].pages for p in profiles}
 
         front, index = (jobs_.result(job) for job in speculative)
-        front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
+        front_pages, contents_page = front.pages, _anchor_page(front.anchors, "daftar-isi", root, 1)
         # Until the numbers printed are the numbers that came out (a guess can be wrong).
         for _ in range(4):
             page_of = numbers(front_pages, pages, contents_page)
             if page_of != guessed:
                 front, index = (jobs_.result(job) for job in front_and_index(page_of))
                 guessed = page_of
-            if front.pages == front_pages and front.anchors["daftar-isi"] + 1 == contents_page:
+            if front.pages == front_pages and _anchor_page(front.anchors, "daftar-isi", root, 1) == contents_page:
                 break
-            front_pages, contents_page = front.pages, front.anchors["daftar-isi"] + 1
+            front_pages, contents_page = front.pages, _anchor_page(front.anchors, "daftar-isi", root, 1)
         else:
             raise RuntimeError("the front matter does not settle on a length")
         total = page_of["index"] + index.pages - 1

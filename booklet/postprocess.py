@@ -26,7 +26,7 @@ def check_complete(booklet: Booklet, rendered: Rendered, pdf: pikepdf.Pdf) -> di
     pages = page_map(booklet, rendered)
     missing = [key for key, page in pages.items() if page is None]
     if missing:
-        raise BookletError(None, None, f"the rendered booklet lost \"{missing[0]}\"; the PDF was not written. Please report this as a bug.")
+        raise BookletError(None, None, f"the rendered booklet lost \"{missing[0]}\"; the PDF was not written. A layout that hides it (display: none) does that; with booklet's own layouts, please report this as a bug.")
     if len(pdf.pages) != rendered.page_count:
         raise BookletError(None, None, f"the PDF has {len(pdf.pages)} pages but the layout made {rendered.page_count}; the PDF was not written.")
     starts = [pages[p.key] for p in booklet.profiles] + [pages["index"]]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookletError
+from .output import EDITION_MARK, check_output
 from .layout import _common, render_template
 from .library import slugify
 from .model import Booklet, PrintOptions
@@ -41,14 +42,18 @@ def _major_ids(booklet: Booklet) -> tuple[dict, dict]:
 def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEdition:
     """Write index.html, one page per profession, the stylesheet and fonts into `folder`,
     replacing it whole only once everything is written."""
-    root, folder = Path(root), Path(folder)
+    root, folder = Path(root), check_output(root, folder, folder=True)
     common = _common(booklet, root, PrintOptions())
     ids, entry_of = _major_ids(booklet)
     pages = {p.key: f"{p.field}/{p.slug}.html" for p in booklet.profiles}
     profiles = booklet.profiles
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as exc:
+        raise BookletError(folder, None, f"cannot write the HTML edition here ({exc.strerror or exc}).") from None
+    try:
+        (work / EDITION_MARK).write_text("Written by booklet; the next HTML edition replaces this folder whole.\n", encoding="utf-8")
         (work / "index.html").write_text(render_template(root, "web/index.html.j2",
             **common, up="", pages=pages, major_ids=ids), encoding="utf-8")
         for number, profile in enumerate(profiles):
@@ -61,8 +66,10 @@ def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEditio
                 next=profiles[number + 1] if number + 1 < len(profiles) else None), encoding="utf-8")
         _copy_assets(root, work)
         _replace(work, folder)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BookletError(folder, None, f"cannot write the HTML edition ({exc.strerror or exc}); the previous one, if any, is unchanged.") from None
         raise
     return HtmlEdition(folder, len(profiles) + 1)
 
@@ -86,9 +93,9 @@ def _replace(work: Path, folder: Path) -> None:
     if folder.exists():
         if not folder.is_dir():
             raise BookletError(folder, None, "exists and is not a folder; the HTML edition was not written.")
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        folder.rename(old)
+        # A fresh name: an old edition that could not be deleted must not block the next.
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+        folder.rename(old / folder.name)
     work.chmod(0o755)  # mkdtemp makes a private folder; an edition is meant to be shared
     work.rename(folder)
     if old is not None:

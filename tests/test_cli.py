@@ -224,3 +224,52 @@ def test_only_the_fonts_the_layout_uses_count_for_that_warning(mini):
     result = run("check", "--project", mini)
     assert "warning: the booklet's fonts have no \u6f22" in result.output, result.output
     assert "\u2265" not in result.output.split("fonts have no")[1].splitlines()[0]
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".booklet-cache" not in p.parts}
+
+
+@pytest.mark.parametrize("command, target", [
+    (["build", "--format", "html", "-o"], "dokumen"),  # a folder of the user's own files
+    (["build", "--format", "html", "-o"], "."),  # the booklet folder itself
+    (["build", "--format", "html", "-o"], ".."),  # the folder above it
+    (["build", "--format", "html", "-o"], "source/kesehatan"),
+    (["build", "-o"], "source/kesehatan/perawat.txt"),
+    (["build", "--impose", "saddle", "-o"], "source/kesehatan/perawat.txt"),
+    (["build", "-o"], "dokumen/surat.docx"),  # not a PDF
+    (["handouts", "-o"], "source"),
+])
+def test_outputs_never_cost_the_user_a_file(mini, monkeypatch, command, target):
+    (mini / "dokumen").mkdir()
+    (mini / "dokumen" / "surat.docx").write_bytes(b"PK\x03\x04 surat penting")
+    monkeypatch.chdir(mini)
+    before = _snapshot(mini.parent)
+    result = CliRunner().invoke(cli, [*command, target, "--project", str(mini)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert "error:" in result.output
+    assert _snapshot(mini.parent) == before
+
+
+def test_the_html_edition_replaces_only_an_edition(mini):
+    folder = mini / "dist" / "web"
+    assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0
+    assert (folder / "index.html").is_file()
+    assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0  # its own: replaced
+    (folder / ".booklet-html").unlink()  # as written before the mark: still recognised
+    assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0
+    (folder / "catatan.txt").write_text("punya saya", encoding="utf-8")
+    (folder / ".booklet-html").unlink()
+    result = CliRunner().invoke(cli, ["build", "--format", "html", "-o", str(folder), "--project", str(mini)])
+    assert result.exit_code == 1 and "not an HTML edition" in result.output
+    assert (folder / "catatan.txt").read_text(encoding="utf-8") == "punya saya"
+
+
+@pytest.mark.parametrize("single_pass", [False, True])
+def test_a_layout_that_hides_the_contents_is_a_sentence(mini, single_pass):
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "cover.css").write_text(".contents { display: none; }", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--project", str(mini), *(["--single-pass"] if single_pass else [])])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "display: none" in result.output

@@ -179,3 +179,19 @@ def test_ctrl_c_while_booklet_loads_is_an_interruption():
                          preexec_fn=default_sigint)
     assert run.returncode == 130, run.stderr
     assert "Traceback" not in run.stderr and "Interrupted" in run.stderr
+
+
+@pytest.mark.parametrize("delay", [1.0, 2.0])
+@pytest.mark.parametrize("whom", ["group", "command"])
+def test_ctrl_c_while_handouts_render_stops_promptly(larger, delay, whom):
+    # The handouts were waited for after their worker pool had begun to shut down; an interrupt
+    # then (kill -INT, or a Ctrl-C) left the command waiting forever for its workers.
+    process = subprocess.Popen([sys.executable, "-m", "booklet", "handouts", "-p", str(larger),
+                                "-o", str(larger / "dist" / "lembar")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
+                               start_new_session=True, preexec_fn=default_sigint)
+    time.sleep(delay)
+    (os.killpg if whom == "group" else os.kill)(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=30)  # a hang fails here
+    assert "Traceback" not in err
+    assert process.returncode in (0, 130)
