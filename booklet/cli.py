@@ -20,14 +20,14 @@ from .errors import BookletError
 from .library import load_library
 from .model import Library, PrintOptions
 from .scaffold import init_booklet, new_profile
-from .select import field_title, make_booklet, unmatched
+from .select import field_title, make_booklet, select_profiles, unmatched
 
 PAPERS = ("A4", "A5", "F4")
 MARKS = ("crop", "cross", "crop cross")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-1b", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
 
 project_option = click.option(
-    "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    "--project", "-p", "project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".",
     show_default=True, help="The booklet folder (holds source/ and optionally booklet.yaml, layouts/, fonts/).")
 
 
@@ -196,6 +196,8 @@ def _read_selection(project: Path, only, exclude) -> Library:
         fields = ", ".join(sorted({p.field for p in library.profiles}))
         raise click.BadParameter(f"\"{missing[0]}\" matches no profession. Fields: {fields}. See `booklet list`.",
                                  param_hint="--only/--exclude")
+    if library.profiles and not select_profiles(library.profiles, only, exclude):
+        raise click.BadParameter("the selection leaves no profession to print.", param_hint="--only/--exclude")
     return library
 
 
@@ -234,6 +236,8 @@ def build(project: Path, only, exclude, paper, grayscale, pdf_variant, bleed, ma
                     jobs=jobs, cache=not no_cache)
     if output_format == "pdf" and output is not None and output.is_dir():
         raise click.BadParameter(f"\"{output}\" is a folder; give the PDF's file name.", param_hint="-o/--output")
+    if impose is not None and ((paper and paper.upper() != "A5") or bleed or marks):
+        raise click.UsageError("a saddle-stitched booklet (--impose) is made of A5 pages folded from A4 sheets, without bleed or crop marks; leave out --paper, --bleed and --marks.")
     if output_format == "html":
         library = _read_selection(project, only, exclude)
         edition = build_html(project, only, exclude, output, library=library)

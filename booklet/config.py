@@ -8,6 +8,7 @@ import yaml
 from .errors import BookletError, cannot_read
 from .images import load_logo
 from .model import Config
+from .text import UNICODE_MARKS
 
 MAX_CONFIG_BYTES = 64_000
 MAX_DEPTH = 8
@@ -77,6 +78,13 @@ def load_config(root: Path) -> Config:
         raise BookletError.from_problem(cannot_read(path, exc)) from None
     if len(data) > MAX_CONFIG_BYTES:
         raise BookletError(path, None, f"booklet.yaml is {len(data):,} bytes; it may be at most {MAX_CONFIG_BYTES:,}.")
+    for marks, encoding in UNICODE_MARKS:  # Notepad's "Unicode": UTF-16 with a byte-order mark
+        if data.startswith(marks):
+            try:
+                data = data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                raise BookletError(path, None, f"booklet.yaml says it is {encoding.upper()} text but cannot be read as such; save it as UTF-8.") from None
+            break
     if b"\x00" in data:
         raise BookletError(path, data[: data.index(b"\x00")].count(b"\n") + 1, "booklet.yaml contains a NUL byte; it must be plain text.")
     try:

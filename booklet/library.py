@@ -1,6 +1,7 @@
 """Read a booklet folder: `booklet.yaml` and every profile under `source/<field>/`."""
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -10,7 +11,7 @@ from .config import load_config
 from .errors import BookletError, Problem, cannot_read, error, warning
 from .model import Config, Library, Profile
 from .paths import builtin, font_files
-from .reader import read_profile
+from .reader import EmptyProfile, read_profile
 from .text import fold
 
 MAX_PROFILES = 5000
@@ -149,6 +150,9 @@ def load_library(root: Path) -> Library:
         slug = slugify(path.stem)
         try:
             profile, found = read_profile(path, field_name, slug, drawable)
+        except EmptyProfile as exc:
+            problems.append(warning(exc.path, exc.line, exc.sentence))
+            continue
         except BookletError as exc:
             problems.append(exc.problem)
             continue
@@ -167,6 +171,12 @@ def load_library(root: Path) -> Library:
         profiles.append(profile)
         mtime = path.stat().st_mtime
         newest = mtime if newest is None else max(newest, mtime)
+    folders = {field for _, field in files}
+    for name, _ in config.field_titles:
+        if name not in folders and files:
+            close = difflib.get_close_matches(name, sorted(folders), n=1)
+            hint = f"; did you mean \"{close[0]}\"?" if close else "."
+            problems.append(warning(root / "booklet.yaml", None, f"\"fields\" names \"{name}\", but source/ has no field folder of that name{hint}"))
     if not files and not any(p.severity == "error" for p in problems):
         problems.append(error(source, None, "there are no profiles; put them in source/<field>/<name>.txt."))
     return Library(root, config, tuple(profiles), tuple(problems), newest)

@@ -252,6 +252,10 @@ class _Part:
 _USUAL = re.compile(r"[^\t\n\r\x20-\x7e\u00a0\u00c0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]")
 
 
+class EmptyProfile(BookletError):
+    """A file with nothing in it (Windows' "New > Text Document"): left out, with a warning."""
+
+
 def parse_profile(text: str, path: Path, field_name: str, slug: str,
                   drawable=None) -> tuple[Profile, list[Problem]]:
     """Parse one profile's text. Raises BookletError for the first error; returns warnings.
@@ -260,7 +264,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     numbered = [(n, line) for n, line in enumerate(lines, start=1)]
     content = [(n, line) for n, line in numbered if line]
     if not content:
-        raise BookletError(path, 1, "the file is empty; a profile starts with the profession's name on the first line.")
+        raise EmptyProfile(path, 1, "the file is empty, so the booklet leaves it out; a profile starts with the profession's name on the first line.")
     title_line, title = content[0]
     title = _unquoted(title.strip("#*_ ")) or title  # "# Perawat", "**PERAWAT**"
     if not any(character.isalpha() for character in title):
@@ -299,7 +303,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         if kind:
             if kind in parts:
                 raise BookletError(path, number, f"the heading \"{_HEADING_NAMES[kind]}\" appears a second time (first on line {parts[kind].line}).")
-            _close(current, path)
+            _close(current, path, problems)
             current = parts[kind] = _Part(kind, number, line)
             if kind == "fit":
                 shown.append((number, _fit_heading(line)))
@@ -342,7 +346,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         if line.endswith(":"):
             current.listing = True
         shown.append((number, line))
-    _close(current, path)
+    _close(current, path, problems)
     majors = parts.get("majors")
     if majors is not None and len(majors.blocks) == 1 and majors.blocks[0].count(",") >= 2:
         # All the majors on one line, "Ilmu Politik, Hukum, Sosiologi" (one of several lines with
@@ -354,6 +358,9 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     if drawable is not None and _USUAL.search(text):
         problems += _undrawable(shown, path, drawable)
 
+    if parts and not any(part.blocks for part in parts.values()):
+        # Headings and nothing else: a profile just begun (`booklet new`) waits, out of the booklet.
+        raise EmptyProfile(path, title_line, "the profile has its headings but no text yet, so the booklet leaves it out.")
     for key, heading, _ in PARTS:
         if key not in parts:
             problems.append(warning(path, None, f"the part \"{heading}\" is missing."))
@@ -451,9 +458,10 @@ def _undrawable(shown: list, path: Path, drawable) -> list[Problem]:
     return found
 
 
-def _close(part: _Part | None, path: Path) -> None:
+def _close(part: _Part | None, path: Path, problems: list) -> None:
+    # A warning, as a missing part is: a profile being written (`booklet new`) still builds.
     if part is not None and not part.blocks:
-        raise BookletError(path, part.line, f"the heading \"{part.heading}\" has nothing under it.")
+        problems.append(warning(path, part.line, f"the heading \"{part.heading}\" has nothing under it; the booklet leaves the part out."))
 
 
 def _short(line: str) -> str:

@@ -35,6 +35,11 @@ def new_profile(root: Path, title: str, field: str) -> Path:
     target = Path(root) / "source" / field / f"{slug}.txt"
     if target.exists():
         raise BookletError(target, None, "already exists; booklet new never overwrites a profile.")
+    # Short names are unique across fields (`--only perawat`): another field's file would clash.
+    source = Path(root) / "source"
+    same = sorted(p for p in source.glob("*/*") if p.suffix.lower() == ".txt" and slugify(p.stem) == slug) if source.is_dir() else []
+    if same:
+        raise BookletError(same[0], None, f"already has the short name \"{slug}\", which a new profile \"{title}\" would share; give the new one a more particular title.")
     text = (SKELETON / "profile.txt").read_text(encoding="utf-8").replace("{title}", title)
     write_atomically(target, text.rstrip("\n").encode("utf-8"))
     return target

@@ -12,9 +12,13 @@ from .text import collation_key, fold
 
 
 def matches(profile: Profile, selector: str) -> bool:
-    """A selector is a field name, a slug, or a shell glob over `field/slug`."""
+    """A selector is a field name, a slug, or a shell glob over `field/slug`; in any case, and
+    a name as its folder or file is called ("Kesehatan Masyarakat" for kesehatan-masyarakat)."""
     selector = selector.strip().strip("/")
-    return selector in (profile.field, profile.slug) or fnmatch.fnmatchcase(profile.key, selector)
+    if any(c in selector for c in "*?["):
+        return fnmatch.fnmatchcase(profile.key, selector.lower())
+    names = "/".join(slugify(part) for part in selector.split("/"))
+    return names in (profile.field, profile.slug, profile.key)
 
 
 def unmatched(profiles, selectors) -> list[str]:

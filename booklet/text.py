@@ -29,7 +29,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # UTF-32's marks first: the little-endian one starts with UTF-16's.
-_UNICODE_MARKS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"), ((b"\xff\xfe", b"\xfe\xff"), "utf-16"))
+UNICODE_MARKS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"), ((b"\xff\xfe", b"\xfe\xff"), "utf-16"))
 
 
 def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
@@ -38,7 +38,7 @@ def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
     if len(data) > MAX_FILE_BYTES:
         raise BookletError(path, None, f"the file is {len(data):,} bytes; a profile may be at most {MAX_FILE_BYTES:,} bytes.")
     # Notepad's and Word's "Unicode" is UTF-16 with a byte-order mark, which says how to read it.
-    for marks, encoding in _UNICODE_MARKS:
+    for marks, encoding in UNICODE_MARKS:
         if data.startswith(marks):
             try:
                 return data.decode(encoding), []

@@ -179,7 +179,7 @@ def test_layout_override_is_used(mini):
 
 
 def test_errors_stop_the_build(mini):
-    (mini / "source" / "politik" / "kosong.txt").write_bytes(b"")
+    (mini / "source" / "politik" / "rusak.txt").write_bytes(b"Judul\n\nTeks tanpa judul bagian.\n")
     with pytest.raises(BookletError) as caught:
         load(mini)
-    assert caught.value.path.name == "kosong.txt"
+    assert caught.value.path.name == "rusak.txt"

@@ -26,14 +26,14 @@ def test_check_reports_every_problem_with_file_and_line(mini):
     (mini / "source" / "politik" / "kosong.txt").write_bytes(b"")
     (mini / "source" / "politik" / "utf16.txt").write_bytes("Judul".encode("utf-16")[:-1])  # cut short
     broken = mini / "source" / "kesehatan" / "bidan.txt"
-    broken.write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\n", encoding="utf-8")
+    broken.write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nKesehatan:\n", encoding="utf-8")
     result = run("check", "--project", mini)
     assert result.exit_code == 1
-    assert f"{mini}/source/politik/kosong.txt:1: error: the file is empty" in result.output
+    assert f"{mini}/source/politik/kosong.txt:1: warning: the file is empty, so the booklet leaves it out" in result.output
     assert f"{mini}/source/politik/utf16.txt:1: error: the file says it is UTF-16 text but cannot be read" in result.output
-    assert f"{mini}/source/kesehatan/bidan.txt:7: error: the heading" in result.output
+    assert f"{mini}/source/kesehatan/bidan.txt:9: error: \"Kesehatan:\" ends with a colon" in result.output
     assert "Traceback" not in result.output
-    assert result.output.strip().splitlines()[-1].endswith("3 errors, 0 warnings")
+    assert result.output.strip().splitlines()[-1].endswith("2 errors, 1 warnings")
 
 
 def test_list_shows_the_selectable_names(mini):
@@ -273,3 +273,12 @@ def test_a_layout_that_hides_the_contents_is_a_sentence(mini, single_pass):
     result = CliRunner().invoke(cli, ["build", "--project", str(mini), *(["--single-pass"] if single_pass else [])])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "display: none" in result.output
+
+
+def test_usage_mistakes_exit_2(mini):
+    for args in (["build", "--exclude", "politik", "--exclude", "kesehatan"],
+                 ["build", "--impose", "saddle", "--paper", "A4"],
+                 ["check", "--project", str(mini / "tidak-ada")]):
+        result = CliRunner().invoke(cli, [*args, *(["--project", str(mini)] if "--project" not in args else [])])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output

@@ -56,8 +56,10 @@ def test_new_writes_the_five_headings_and_check_asks_for_content(mini):
         assert heading in text
     assert text.splitlines()[0] == "Ahli Gizi & Pangan"
     checked = run("check", "-p", mini)
-    assert checked.exit_code == 1
-    assert f"{path}:3: error: the heading \"Profil Profesi\" has nothing under it." in checked.output
+    assert checked.exit_code == 0  # a profile being written waits, out of the booklet
+    assert f"{path}:1: warning: the profile has its headings but no text yet" in checked.output
+    assert build(mini).booklet.profiles == build(mini).booklet.profiles
+    assert "ahli-gizi-pangan" not in {p.slug for p in build(mini).booklet.profiles}
     again = run("new", "Ahli Gizi & Pangan", "--field", "kesehatan", "-p", mini)
     assert again.exit_code == 1 and "never overwrites" in again.output
     bad = run("new", "Bidan", "--field", "Kesehatan Ibu", "-p", mini)
@@ -138,7 +140,7 @@ def test_watch_rebuilds_on_save_survives_a_broken_file_and_stops_on_ctrl_c(mini)
         good, good_time = pdf.read_bytes(), pdf.stat().st_mtime_ns
 
         broken = mini / "source" / "politik" / "rusak.txt"
-        broken.write_bytes(b"")
+        broken.write_bytes(b"Judul\n\nTeks tanpa judul bagian.\n")
         time.sleep(3)
         assert pdf.read_bytes() == good  # the last good PDF stays
         broken.unlink()
@@ -148,6 +150,14 @@ def test_watch_rebuilds_on_save_survives_a_broken_file_and_stops_on_ctrl_c(mini)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "rusak.txt:1: error: the file is empty" in err
+    assert "rusak.txt:1: error: no recognised heading" in err
     assert "changed: source/kesehatan/perawat.txt" in err
     assert "Traceback" not in err
+
+
+def test_new_refuses_a_short_name_another_field_has(mini):
+    before = sorted(p.name for p in (mini / "source").rglob("*"))
+    result = run("new", "Perawat", "--field", "politik", "-p", mini)
+    assert result.exit_code == 1 and "short name \"perawat\"" in result.output
+    assert str(mini / "source" / "kesehatan" / "perawat.txt") in result.output
+    assert sorted(p.name for p in (mini / "source").rglob("*")) == before

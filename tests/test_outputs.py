@@ -130,7 +130,7 @@ def test_saddle_command_says_how_to_print(tmp_path):
     assert "Load 3 sheets of A4 paper" in result.output and "flip on short edge" in result.output
     assert out.is_file()
     bad = CliRunner().invoke(cli, ["build", "-p", str(ROOT), "--impose", "saddle", "--paper", "A4", "-o", str(out)])
-    assert bad.exit_code == 1 and "A5" in bad.output
+    assert bad.exit_code == 2 and "A5" in bad.output  # a usage mistake
 
 
 def test_saddle_default_name(mini):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,6 @@ def test_missing_part_is_a_warning():
     ("\u00a0Profil Profesi\n\nIsi.", 1, "no title"),
     ("Judul\n\nHanya paragraf biasa.\n\nDan paragraf lain.", 1, "no recognised heading"),
     ("Judul\n\nParagraf sebelum heading.\n\nProfil Profesi\n\nIsi.", 3, "expected a heading"),
-    ("Judul\n\nProfil Profesi\n\nJurusan Kuliah yang Mendukung\n\nHukum", 3, "nothing under it"),
     ("Judul\n\nProfil Profesi\n\nIsi.\n\nKonsep ekspetasi dan realitas\n\nIsi.", 7, "not a known heading"),
     ("Judul\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nHukum\nIni adalah paragraf panjang. Paragraf ini tidak seharusnya berada di dalam daftar jurusan.", 10, "paragraph"),
     ("Judul\n\nProfil Profesi\n\nIsi.\n\nProfil Profesi\n\nIsi lagi.", 7, "second time"),
@@ -582,3 +582,21 @@ def test_unicode_with_a_byte_order_mark_reads_like_utf8(tmp_path, encoding):
     expected, _ = read_profile(KOORDINATOR, "politik", "koordinator-pertemuan-politik")
     assert problems == []
     assert dataclasses.replace(profile, source=KOORDINATOR) == expected
+
+
+def test_a_heading_with_nothing_under_it_is_left_out_with_a_warning():
+    profile, problems = parse("Judul\n\nProfil Profesi\n\nJurusan Kuliah yang Mendukung\n\nHukum")
+    assert profile.overview == () and profile.majors == ("Hukum",)
+    assert [(p.line, p.severity) for p in problems if "nothing under it" in p.message] == [(3, "warning")]
+
+
+@pytest.mark.parametrize("text", ["", "\n \n\u00a0\n", "Judul\n\nProfil Profesi\n\nJurusan Kuliah yang Mendukung\n"])
+def test_an_empty_or_unwritten_profile_is_left_out_with_a_warning(tmp_path, text):
+    """Windows' "New > Text Document" and a fresh `booklet new` file: not in the booklet yet."""
+    from booklet.library import load_library
+    shutil.copytree(MINI, tmp_path / "mini")
+    (tmp_path / "mini" / "source" / "politik" / "baru.txt").write_text(text, encoding="utf-8")
+    library = load_library(tmp_path / "mini")
+    assert library.errors == ()
+    assert len(library.profiles) == 3
+    assert [str(p.path.name) for p in library.warnings] == ["baru.txt"]

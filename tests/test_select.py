@@ -20,6 +20,11 @@ def test_selectors_match_field_slug_and_glob():
     assert matches(perawat, "kes*/*") and matches(perawat, "*/per*")
     assert not matches(perawat, "politik")
     assert unmatched(lib.profiles, ["politik", "nothing-here"]) == ["nothing-here"]
+    # As a counselor types them: any case, the folder's or file's name as written.
+    assert matches(perawat, "Kesehatan") and matches(perawat, "PERAWAT") and matches(perawat, "Kesehatan/Perawat")
+    assert matches(perawat, "KES*/*") and matches(perawat, " kesehatan/ ")
+    koordinator = next(p for p in lib.profiles if p.slug == "koordinator-pertemuan-politik")
+    assert matches(koordinator, "Koordinator Pertemuan Politik") and not matches(koordinator, "Koordinator")
 
 
 def test_fields_follow_booklet_yaml_then_alphabet():
