@@ -33,12 +33,22 @@ class _StrictLoader(yaml.BaseLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# YAML's words for the mistakes people make, and what to do about each.
+_YAML_HINTS = (
+    ("'\\t'", "a tab indents this line; indent with spaces"),
+    ("mapping values are not allowed", "a value holds a colon; put it in quotes, as in organization: \"SMA 1: Tim BK\""),
+    ("could not find expected ':'", "a line above has no colon between the name and its value (name: value)"),
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+)
+
+
 def _located(path: Path, exc: yaml.YAMLError) -> BookletError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     line = mark.line + 1 if mark else None
     column = f" (column {mark.column + 1})" if mark else ""
-    return BookletError(path, line, f"booklet.yaml is not valid YAML{column}: {problem}.")
+    hint = next((f"{advice} ({problem})" for words, advice in _YAML_HINTS if words in problem), problem)
+    return BookletError(path, line, f"booklet.yaml cannot be read{column}: {hint}.")
 
 
 def _check_structure(path: Path, text: str) -> None:
