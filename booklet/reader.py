@@ -271,7 +271,9 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise BookletError(path, title_line, "the first line should be the profession's name; it has no letters.")
     if heading_kind(title):
         raise BookletError(path, title_line, "the profile has no title; its first line should be the profession's name, before the heading \"Profil Profesi\".")
-    if len(title) > 120 or title.endswith("."):
+    if len(title) > 120:
+        raise BookletError(path, title_line, f"the first line is {len(title)} characters long; it should be the profession's name (a short title, at most 120 characters).")
+    if title.endswith("."):
         raise BookletError(path, title_line, "the first line should be the profession's name (a short title), not a sentence.")
 
     kind_of, fit_line, variant_lines = _headings(numbered, content, title_line, title, path, problems)

@@ -600,3 +600,9 @@ def test_an_empty_or_unwritten_profile_is_left_out_with_a_warning(tmp_path, text
     assert library.errors == ()
     assert len(library.profiles) == 3
     assert [str(p.path.name) for p in library.warnings] == ["baru.txt"]
+
+
+def test_a_long_first_line_is_named_as_too_long():
+    with pytest.raises(BookletError) as caught:
+        parse("Perawat " * 20 + "\n\nProfil Profesi\n\nIsi.")
+    assert caught.value.line == 1 and "159 characters long" in caught.value.sentence
