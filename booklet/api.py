@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,7 +204,19 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         _remember_pages(library.root, {p.key: b - a for p, a, b in zip(booklet.profiles, starts, starts[1:])})
     if cache:
         _remember_inputs(library.root, selection)
-    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing, rendered.warnings, sheets, notes)
+    return BuildResult(target, booklet, rendered.page_count, page_of, overflowing,
+                       _unreported(rendered.warnings, booklet), sheets, notes)
+
+
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.)"')
+
+
+def _unreported(warnings: tuple[str, ...], booklet: Booklet) -> tuple[str, ...]:
+    """WeasyPrint's warnings, less its ".notdef" ones for characters of the profiles: reading
+    them has already said which file and line has each (a layout's own text keeps them)."""
+    profile_text = {c for p in booklet.profiles for text in (p.title, p.fit_heading, *p.overview, *p.fit, *p.reality,
+                                                             *p.majors, *p.employers) for c in text}
+    return tuple(w for w in warnings if not ((found := _NOTDEF.match(w)) and found[1] in profile_text))
 
 
 PAGES_FILE = "pages.json"

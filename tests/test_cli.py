@@ -159,6 +159,10 @@ def test_characters_the_fonts_lack_are_reported_by_check_with_file_and_line(mini
     result = run("check", "--project", mini)
     assert result.exit_code == 0
     assert f"{path}:{number + 1}: warning: the booklet's fonts have no \u2265 \u6f22 \U0001F3E5" in result.output
+    # The build says it once, with the file and line: not again in WeasyPrint's words.
+    built = run("build", "--project", mini)
+    assert built.exit_code == 0
+    assert "fonts have no" in built.output and ".notdef" not in built.output
 
 
 def test_labels_of_booklet_that_are_lists_may_be_overridden_with_lists(mini):
