@@ -61,7 +61,7 @@ def test_booklets_own_layouts_are_stamped():
     ("@bottom-left { content: counter(page);", '@bottom-left { content: counter(page) "/" counter(pages);'),
     ("@page :blank, notes {", "@page :blank, notes { @bottom-left { content: none; } @bottom-right { content: none; }"),
 ], ids=["running-head", "page-count", "no-folio-on-notes-pages"])
-def test_such_a_layout_gives_the_single_pass_booklet(mini, tmp_path, change):
+def test_such_a_layout_gives_the_single_pass_booklet(mini, tmp_path, monkeypatch, change):
     (mini / "layouts").mkdir()
     css = (ROOT / "layouts" / "page.css").read_text(encoding="utf-8")
     assert change[0] in css
@@ -75,3 +75,8 @@ def test_such_a_layout_gives_the_single_pass_booklet(mini, tmp_path, change):
     slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
     assert_same_booklet(fast, slow)
     assert pdf_pages_text(fast.path) == pdf_pages_text(slow.path)
+    # Rendered as one document, and cached as one: a rebuild with nothing changed renders nothing.
+    import booklet.api
+    monkeypatch.setattr(booklet.api, "render_isolated", lambda *a: pytest.fail("rendered again"))
+    again = build(mini, jobs=2, output=tmp_path / "again.pdf")
+    assert again.path.read_bytes() == fast.path.read_bytes()
