@@ -259,11 +259,14 @@ def render_isolated(html: str, root: Path, pdf_variant: str | None = None, pool:
 
 
 def _why_not_in_parts(booklet: Booklet, root: Path, options: PrintOptions) -> tuple[Path | None, str] | None:
-    """Why the booklet folder's own layout needs the single pass (see folio_css), if it does."""
+    """Why the booklet folder's own layout needs the single pass (see folio_css), if it does:
+    its stylesheets as the whole booklet's document applies them (links and <style> elements
+    of any template), against booklet's own layout's."""
     if not (root / "layouts").is_dir():
         return None  # booklet's own layouts are made for the fast build (tested)
-    sheets = read_sheets(layout_stylesheets(booklet, root, options), layout_dirs(root))
-    return why_not_stamped(stylesheets_of(render_html(booklet, root, parts=[], options=options), sheets))
+    sheets = stylesheets_of(render_html(booklet, root, options=options), layout_dirs(root))
+    builtin_sheets = read_sheets(layout_stylesheets(booklet, root, options), [builtin("layouts")])
+    return why_not_stamped(sheets, builtin_sheets)
 
 
 def _render_one(html: str, root: Path, pdf_variant: str | None):
@@ -304,9 +307,11 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
 def check_layouts(library: Library) -> list:
     """Problems in the templates a booklet folder overrides, found by drawing its booklet, a
     handout and the folio pages as HTML (no PDF): what `check` adds to the profiles' problems."""
-    from .layout import render_folios_html
+    from .layout import own_templates, render_folios_html, render_template
     booklet = make_booklet(library)
     try:
+        for name in own_templates(library.root):  # those drawn only for the HTML edition too
+            render_template(library.root, name, render=False)
         render_html(booklet, library.root)
         render_folios_html(booklet, library.root, 1, 2)
         render_handout_html(booklet, booklet.profiles[0], library.root)

@@ -24,12 +24,21 @@ FOLIO_BOXES = {":left": "bottom-left", ":right": "bottom-right"}
 UNNUMBERED_PAGES = {"cover", "back"}
 MARGIN_BOXES = {f"{side}-{part}" for side in ("top", "bottom") for part in ("left-corner", "left", "center", "right", "right-corner")} | {
     f"{side}-{part}" for side in ("left", "right") for part in ("top", "middle", "bottom")}
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+_SHEET = re.compile(r"<style[^>]*>(?P<css>.*?)</style>|<link\b(?P<link>[^>]*)>", re.S | re.I)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.I)
+_STYLESHEET_REL = re.compile(r"""\brel\s*=\s*["'][^"']*\bstylesheet\b""", re.I)
 
 
-def stylesheets_of(html: str, sheets: list[tuple[Path, str]]) -> list[tuple[Path | None, str]]:
-    """The CSS a document applies: its linked sheets (path, text), then its <style> elements."""
-    return [*sheets, *((None, css) for css in _STYLE.findall(html))]
+def stylesheets_of(html: str, folders: list[Path]) -> list[tuple[Path | None, str]]:
+    """The CSS a document applies, in its order: linked sheets (read from the first of `folders`
+    that has them, named by their path) and <style> elements (path None), wherever they are."""
+    found = []
+    for match in _SHEET.finditer(html):
+        if match["css"] is not None:
+            found.append((None, match["css"]))
+        elif _STYLESHEET_REL.search(match["link"]) and (href := _HREF.search(match["link"])):
+            found += read_sheets([href[1]], folders)
+    return found
 
 
 def read_sheets(names, folders: list[Path]) -> list[tuple[Path, str]]:
@@ -48,14 +57,40 @@ def read_sheets(names, folders: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def why_not_stamped(sheets: list[tuple[Path | None, str]]) -> tuple[Path | None, str] | None:
+def why_not_stamped(sheets: list[tuple[Path | None, str]],
+                    builtin_sheets: list[tuple[Path | None, str]] | None = None) -> tuple[Path | None, str] | None:
     """None if the fast build's folio layer draws this layout's page numbers as a single pass
-    would; else the stylesheet (None: a <style> of the document, from paper.j2) and what it does."""
+    would; else the stylesheet (None: a <style> of the document, from paper.j2) and what it does.
+    `builtin_sheets`, booklet's own layout's: a part carries only the running texts it sets
+    itself, so the layout must set them (string-set) as booklet's does."""
     for path, css in sheets:
         reason = _check_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
         if reason:
             return path, reason
+    if builtin_sheets is not None:
+        own, builtin = _string_sets(sheets), _string_sets(builtin_sheets)
+        if set(own) != set(builtin):
+            changed = next(iter(sorted(set(own) ^ set(builtin))))
+            path = own.get(changed) if changed in own else None
+            return path, f"sets the running texts differently from booklet's own layout (string-set on \"{changed[0]}\"), and a part holds only those it sets itself"
     return None
+
+
+def _string_sets(sheets) -> dict[tuple[str, str], Path | None]:
+    """(selector, value) of every string-set declaration -> the stylesheet it is in."""
+    found = {}
+    for path, css in sheets:
+        stack = list(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+        while stack:
+            rule = stack.pop(0)
+            if rule.type == "qualified-rule":
+                selector = " ".join(tinycss2.serialize(rule.prelude).split())
+                for item in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
+                    if item.type == "declaration" and item.lower_name == "string-set":
+                        found.setdefault((selector, " ".join(tinycss2.serialize(item.value).split())), path)
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer") and rule.content:
+                stack[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+    return found
 
 
 def _check_rules(rules) -> str | None:
@@ -81,23 +116,53 @@ def _check_page_rule(rule) -> str | None:
     items = tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True)
     if any(":first" in s or ":nth" in s for s in selectors) and not all(map(_hides_a_folio, items)):
         return f"styles \"@page {shown}\", which in the fast build would be every part's first page"
+    # Pages of one kind only (notes, blank, named pages) whose margins move their folio box.
+    some_pages = not set(selectors) <= {"", ":left", ":right"} | UNNUMBERED_PAGES
     for item in items:
         if item.type == "declaration":
             if _page_counter_set(item):
                 return f"sets the page counter in \"@page {shown}\""
+            if _counters(item.value) & {"page", "pages"}:
+                return f"holds a page number in a value of \"@page {shown}\""
+            if some_pages and item.lower_name.split("-")[0] in ("margin", "padding", "size", "bleed", "marks"):
+                return f"sets {item.lower_name} for \"@page {shown}\" only, which moves its folio"
         elif item.type == "at-rule" and item.lower_at_keyword in MARGIN_BOXES:
             box = item.lower_at_keyword
-            declarations = tinycss2.parse_blocks_contents(item.content or [], skip_comments=True, skip_whitespace=True)
-            counters = set().union(*(_counters(d.value) for d in declarations if d.type == "declaration"))
+            declarations = [d for d in tinycss2.parse_blocks_contents(item.content or [], skip_comments=True, skip_whitespace=True)
+                            if d.type == "declaration"]
+            counters = set().union(*(_counters(d.value) for d in declarations))
             if "pages" in counters:
                 return f"prints the number of pages (counter(pages)) in \"@page {shown}\""
             is_folio_box = all(FOLIO_BOXES.get(s) == box for s in selectors)
             if "page" in counters and not is_folio_box:
                 return f"prints the page number in @{box} of \"@page {shown}\", not only at the foot of left and right pages"
+            if is_folio_box and any(_names_of(d.value) & _PAGE_DEPENDENT for d in declarations if d.lower_name == "content"):
+                return f"prints a running text or a variable beside the page number in @{box} of \"@page {shown}\""
+            if any(d.lower_name == "content" and "var" in _names_of(d.value) for d in declarations):
+                return f"prints a variable (var()) in @{box} of \"@page {shown}\", which may hold the page number"
             first_page = all(":first" in s for s in selectors) and _hides_a_folio(item)
-            if box in FOLIO_BOXES.values() and not is_folio_box and not set(selectors) <= UNNUMBERED_PAGES and not first_page:
+            styled_everywhere = selectors == [""] and not any(d.lower_name == "content" for d in declarations)
+            if (box in FOLIO_BOXES.values() and not is_folio_box and not set(selectors) <= UNNUMBERED_PAGES
+                    and not first_page and not styled_everywhere):
                 return f"changes the folio box @{box} for \"@page {shown}\" only"
     return None
+
+
+# What a folio box may not print beside the number: the specimen pages the folio layer is
+# learned from have no running texts, and a variable may hold anything.
+_PAGE_DEPENDENT = {"string", "element", "content", "var", "attr", "leader"}
+
+
+def _names_of(tokens) -> set[str]:
+    """The names of the functions in a value, nested ones too."""
+    found = set()
+    for token in tokens:
+        if token.type == "function":
+            found.add(token.lower_name)
+            found |= _names_of(token.arguments)
+        elif token.type in ("() block", "[] block", "{} block"):
+            found |= _names_of(token.content)
+    return found
 
 
 def _hides_a_folio(item) -> bool:

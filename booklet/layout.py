@@ -128,7 +128,7 @@ def _two_columns(entries):
 
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),  # resolved: errors name whole paths
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
@@ -142,11 +142,19 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
 _ENVIRONMENTS: dict = {}
 
 
-def render_template(root: Path, name: str, **context) -> str:
-    """Render a layout template. A mistake in a template the booklet folder overrides is the
-    layout author's: one sentence naming the file and line, not a traceback."""
+def own_templates(root: Path) -> list[str]:
+    """The templates a booklet folder's layouts/ holds, as the loader names them."""
+    own = Path(root) / "layouts"
+    return sorted(path.relative_to(own).as_posix() for path in own.rglob("*.j2")) if own.is_dir() else []
+
+
+def render_template(root: Path, name: str, render: bool = True, **context) -> str:
+    """Render a layout template (or, `render` False, only read it). A mistake in a template the
+    booklet folder overrides is the layout author's: one sentence naming the file and line, not
+    a traceback."""
     try:
-        return environment(root).get_template(name).render(**context)
+        template = environment(root).get_template(name)
+        return template.render(**context) if render else ""
     except jinja2.TemplateSyntaxError as exc:
         raise BookletError(_template_path(root, exc.filename or exc.name or name), exc.lineno,
                            f"the template cannot be read: {_sentence(exc.message)}") from None
@@ -156,11 +164,17 @@ def render_template(root: Path, name: str, **context) -> str:
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(root, exc.__traceback__) or (_template_path(root, name), None)
         raise BookletError(path, line, f"the template uses something booklet does not give it: {_sentence(exc.message)}") from None
+    except RecursionError:
+        raise BookletError(Path(root) / "layouts", None, "a template includes or extends itself, directly or through another; a booklet folder's template cannot extend booklet's one of the same name.") from None
+    except UnicodeDecodeError:
+        path, line = _undecodable_template(root)
+        raise BookletError(path, line, "the template is not UTF-8 text; save it as UTF-8.") from None
     except Exception as exc:
-        found = _template_frame(root, exc.__traceback__)
-        own = Path(root) / "layouts"
-        if found is None or not found[0].is_relative_to(own):
-            raise  # booklet's own templates failed: a bug, not the layout author's mistake
+        # The booklet folder's own template nearest the error: where the layout author's mistake
+        # is, even when it shows in a template of booklet's that theirs calls.
+        found = _template_frame(root, exc.__traceback__, own_only=True)
+        if found is None:
+            raise  # only booklet's own templates were involved: a bug, not the layout's mistake
         raise BookletError(*found, f"the template failed: {_sentence(str(exc) or type(exc).__name__)}") from None
 
 
@@ -179,11 +193,26 @@ def _template_path(root: Path, name: str) -> Path:
     return Path(root) / "layouts" / name
 
 
-def _template_frame(root: Path, traceback) -> tuple[Path, int] | None:
+def _undecodable_template(root: Path) -> tuple[Path, int | None]:
+    own = Path(root) / "layouts"
+    for path in sorted(own.rglob("*.j2")):
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return path, data[:exc.start].count(b"\n") + 1
+    return own, None
+
+
+def _template_frame(root: Path, traceback, own_only: bool = False) -> tuple[Path, int] | None:
     """The template file and line where an error arose: Jinja gives a template's frames the
-    template's own file name and line numbers."""
-    found = None
-    folders = [folder.resolve() for folder in layout_dirs(root)]
+    template's own file name and line numbers. `own_only`: the booklet folder's templates."""
+    found, dirs = None, layout_dirs(root)
+    if own_only:
+        if len(dirs) == 1:
+            return None  # the booklet folder has no layouts/ of its own
+        dirs = dirs[:1]
+    folders = [folder.resolve() for folder in dirs]
     for frame in tb_module.extract_tb(traceback):
         path = Path(frame.filename)
         if path.suffix == ".j2" and any(path.resolve().is_relative_to(folder) for folder in folders):
@@ -192,7 +221,7 @@ def _template_frame(root: Path, traceback) -> tuple[Path, int] | None:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    dirs = tuple(layout_dirs(root))
+    dirs = tuple(folder.resolve() for folder in layout_dirs(root))  # a relative root depends on the cwd
     if dirs not in _ENVIRONMENTS:
         _ENVIRONMENTS[dirs] = _environment(dirs)
     return _ENVIRONMENTS[dirs]

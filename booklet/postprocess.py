@@ -162,6 +162,8 @@ def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, optio
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         if rendered.anchor_pages.get(profile.anchor) != 1 or len(pdf.pages) != rendered.page_count:
             raise BookletError(profile.source, None, f"the handout for \"{profile.title}\" lost pages; it was not written. Please report this as a bug.")
+        if "/StructTreeRoot" in pdf.Root:
+            _margin_boxes_as_artifacts(pdf)
         _set_viewer(pdf, booklet, pikepdf.Name.OneColumn)
         return _save(pdf, options)
 

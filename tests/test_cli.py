@@ -286,3 +286,31 @@ def test_usage_mistakes_exit_2(mini):
         result = CliRunner().invoke(cli, [*args, *(["--project", str(mini)] if "--project" not in args else [])])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("mistake", ["calls-a-macro-wrongly", "extends-itself", "not-utf8", "web-syntax"])
+def test_more_template_mistakes_are_sentences(mini, monkeypatch, mistake):
+    layouts = mini / "layouts"
+    layouts.mkdir()
+    command, name, words = ["build"], None, None
+    if mistake == "calls-a-macro-wrongly":  # the error shows in booklet's paper.j2, the mistake is in head.html.j2
+        head = (ROOT / "layouts" / "head.html.j2").read_text(encoding="utf-8")
+        (layouts / "head.html.j2").write_text(head.replace("options.bleed_mm) }}", '"3mm") }}', 1), encoding="utf-8")
+        name, words = "head.html.j2", "the template failed"
+    elif mistake == "extends-itself":
+        (layouts / "booklet.html.j2").write_text('{% extends "booklet.html.j2" %}', encoding="utf-8")
+        words = "extends itself"
+    elif mistake == "not-utf8":
+        (layouts / "profession.html.j2").write_bytes((ROOT / "layouts" / "profession.html.j2").read_bytes() + b"<p>Caf\xe9</p>\n")
+        name, words = "profession.html.j2", "not UTF-8"
+    else:  # only the HTML edition draws it; check reads every template
+        (layouts / "web").mkdir()
+        (layouts / "web" / "index.html.j2").write_text("{% if x %", encoding="utf-8")
+        command, name, words = ["check"], "web/index.html.j2", "cannot be read"
+    monkeypatch.chdir(mini.parent)  # a relative --project: the path is named once, not twice
+    for args in (command, ["check"]):
+        result = CliRunner().invoke(cli, [*args, "--project", "mini"])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert words in result.output
+        if name:
+            assert f"mini/layouts/{name}:" in result.output and "layouts/layouts" not in result.output

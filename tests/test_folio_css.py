@@ -21,6 +21,8 @@ STAMPED = {
     "first-page-without": "@page :first { @bottom-right { content: none; } }",
     "contents-lookup": ".contents .page:empty::after { content: target-counter(attr(data-target url), page); }",
     "running-head": "@page :left { @top-left { content: string(running-left); } }",
+    "folio-colour-everywhere": "@page { @bottom-left { color: #a00; } @bottom-right { color: #a00; } }",
+    "notes-border": "@page :blank, notes { border: 0.75pt solid #ccc; border-radius: 3mm; }",
 }
 NOT_STAMPED = {
     "in-the-running-head": ('@page :left { @top-left { content: counter(page) " · " string(running-left); } }', "@top-left"),
@@ -33,6 +35,10 @@ NOT_STAMPED = {
     "cross-reference": ("a.lihat::after { content: target-counter(attr(href url), page); }", "target-counter"),
     "inside-media": ("@media print { @page :left { @top-right { content: counter(page); } } }", "@top-right"),
     "import": ('@import "lain.css";', "imports"),
+    "running-text-in-folio": ('@page :left { @bottom-left { content: counter(page) " · " string(running-left); } }', "running text"),
+    "variable-in-a-box": ('@page :left { @top-center { content: "Hal " var(--folio); } }', "var()"),
+    "variable-holding-it": ("@page { --folio: counter(page); }", "holds a page number"),
+    "notes-page-margin": ("@page :blank, notes { margin-bottom: 45mm; }", "margin-bottom"),
 }
 
 
@@ -51,9 +57,21 @@ def test_page_numbers_it_cannot_draw(case):
 def test_booklets_own_layouts_are_stamped():
     library = load_library(MINI)
     booklet = make_booklet(library)
-    sheets = read_sheets(STYLESHEETS, layout_dirs(MINI))
-    assert len(sheets) == len(STYLESHEETS)
-    assert why_not_stamped(stylesheets_of(render_html(booklet, MINI, parts=[]), sheets)) is None
+    sheets = stylesheets_of(render_html(booklet, MINI), layout_dirs(MINI))
+    assert [path.name for path, _ in sheets if path] == list(STYLESHEETS)
+    assert why_not_stamped(sheets, read_sheets(STYLESHEETS, layout_dirs(MINI))) is None
+
+
+def test_running_texts_set_otherwise_than_booklets_need_the_single_pass():
+    """A part holds only the running texts it sets itself (string-set): set only at a field's
+    first profession, they were empty on the others' pages."""
+    builtin = read_sheets(STYLESHEETS, layout_dirs(MINI))
+    changed = [(path, css + "\n.profession-field { string-set: none; } .field-mark { string-set: running-left content(text); }")
+               if path.name == "profession.css" else (path, css) for path, css in builtin]
+    path, reason = why_not_stamped(changed, builtin)
+    assert path.name == "profession.css" and "string-set" in reason
+    # The same rules in another order, or in a copy of booklet's file: the fast build.
+    assert why_not_stamped(list(reversed(builtin)), builtin) is None
 
 
 @pytest.mark.parametrize("change", [
@@ -80,3 +98,40 @@ def test_such_a_layout_gives_the_single_pass_booklet(mini, tmp_path, monkeypatch
     monkeypatch.setattr(booklet.api, "render_isolated", lambda *a: pytest.fail("rendered again"))
     again = build(mini, jobs=2, output=tmp_path / "again.pdf")
     assert again.path.read_bytes() == fast.path.read_bytes()
+
+
+def test_page_backgrounds_and_other_margin_boxes_are_not_stamped(mini, tmp_path):
+    """The folio layer is the folio alone: a page background or another margin box stamped with
+    it covered every page's text, or was drawn twice."""
+    from PIL import Image, ImageChops
+    import subprocess
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "page.css").write_text((ROOT / "layouts" / "page.css").read_text(encoding="utf-8")
+        + '\n@page { background: #fff6dc; border: 1pt solid #c00; @bottom-center { content: "SMA Negeri 1 Contoh"; } }\n'
+        + "html { background: #fff6dc; }\n", encoding="utf-8")
+    fast = build(mini, jobs=2, output=tmp_path / "fast.pdf")
+    assert not fast.notes  # the fast build does it
+    slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
+    for result, name in ((fast, "f"), (slow, "s")):
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(result.path), str(tmp_path / name)], check=True)
+    for page in range(1, fast.page_count + 1):
+        a, b = (Image.open(tmp_path / f"{name}-{page:02d}.png").convert("RGB") for name in "fs")
+        assert ImageChops.difference(a, b).getbbox() is None, f"page {page} differs"
+
+
+@pytest.mark.parametrize("where", ["head", "profession"])
+def test_stylesheets_of_any_template_are_looked_at(mini, tmp_path, where):
+    """A stylesheet linked from an overridden head.html.j2, or a <style> in a profession's
+    template, that prints page numbers: the single pass, like a stylesheet of booklet's own."""
+    (mini / "layouts").mkdir()
+    rule = "@page :left { @top-center { content: counter(page); } }"
+    if where == "head":
+        (mini / "layouts" / "lain.css").write_text(rule, encoding="utf-8")
+        head = (ROOT / "layouts" / "head.html.j2").read_text(encoding="utf-8")
+        (mini / "layouts" / "head.html.j2").write_text(head.replace("<style>", '<link rel="stylesheet" href="lain.css">\n<style>', 1), encoding="utf-8")
+    else:
+        template = (ROOT / "layouts" / "profession.html.j2").read_text(encoding="utf-8")
+        (mini / "layouts" / "profession.html.j2").write_text(f"<style>{rule}</style>\n" + template, encoding="utf-8")
+    fast = build(mini, jobs=2, output=tmp_path / "fast.pdf")
+    assert fast.notes and "@top-center" in fast.notes[0]
+    assert pdf_pages_text(fast.path) == pdf_pages_text(build(mini, single_pass=True, output=tmp_path / "slow.pdf").path)
