@@ -44,7 +44,8 @@ def check_output(root: Path, target: Path, folder: bool = False) -> Path:
     """Refuse an output that would cost the user a file: anything in source/, the booklet folder
     itself or a folder above it, a file that is not a PDF, and (`folder`: the HTML edition,
     which replaces its folder whole) a folder that holds anything but an earlier edition."""
-    root, target = Path(root).resolve(), Path(os.path.abspath(target))
+    # Through symbolic links: a link to source/ must not lead a write into it.
+    root, target = Path(root).resolve(), Path(os.path.realpath(Path(target).expanduser()))
     source = root / "source"
     if target == source or target.is_relative_to(source):
         raise BookletError(target, None, "is inside source/, which booklet only ever reads; write the output elsewhere (dist/ by default).")
@@ -59,22 +60,27 @@ def check_output(root: Path, target: Path, folder: bool = False) -> Path:
 
 
 def _replaceable_edition(folder: Path) -> bool:
-    """Empty, or an edition booklet wrote (its mark; or, written before the mark, nothing but
-    index.html, web.css, fonts/ and field folders of .html pages)."""
+    """Empty, or holding nothing but an edition booklet wrote: the files its mark lists (or,
+    written before the mark, index.html, web.css, fonts/ of fonts and field folders of pages)."""
     try:
-        entries = list(folder.iterdir())
-        if not entries or (folder / EDITION_MARK).is_file():
+        files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir() or path.is_symlink()}
+        if not files:
             return True
-        if not (folder / "index.html").is_file():
-            return False
-        for entry in entries:
-            if entry.name in ("index.html", "web.css") and entry.is_file():
-                continue
-            if entry.is_dir() and entry.name == "fonts":
-                continue
-            if entry.is_dir() and not entry.is_symlink() and all(p.suffix == ".html" and p.is_file() for p in entry.iterdir()):
-                continue
-            return False
-        return True
-    except OSError:
+        mark = folder / EDITION_MARK
+        if mark.is_file() and not mark.is_symlink():
+            listed = {line.strip() for line in mark.read_text(encoding="utf-8").splitlines()[1:] if line.strip()}
+            return files <= listed | {EDITION_MARK}
+        return {"index.html", "web.css"} <= files and all(
+            name in ("index.html", "web.css")
+            or (name.startswith("fonts/") and name.count("/") == 1 and Path(name).suffix.lower() in (".ttf", ".otf", ".woff2", ".txt"))
+            or (name.count("/") == 1 and name.endswith(".html") and not name.startswith("fonts/"))
+            for name in files)
+    except (OSError, UnicodeDecodeError):
         return False
+
+
+def write_edition_mark(folder: Path) -> None:
+    """The mark of an edition: a line to say what it is, then every file booklet wrote."""
+    files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+    (folder / EDITION_MARK).write_text("Written by booklet; the next HTML edition replaces these files:\n"
+                                       + "".join(f"{name}\n" for name in files), encoding="utf-8")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookletError
-from .output import EDITION_MARK, check_output
+from .output import check_output, write_edition_mark
 from .layout import _common, render_template
 from .library import slugify
 from .model import Booklet, PrintOptions
@@ -53,7 +53,6 @@ def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEditio
     except OSError as exc:
         raise BookletError(folder, None, f"cannot write the HTML edition here ({exc.strerror or exc}).") from None
     try:
-        (work / EDITION_MARK).write_text("Written by booklet; the next HTML edition replaces this folder whole.\n", encoding="utf-8")
         (work / "index.html").write_text(render_template(root, "web/index.html.j2",
             **common, up="", pages=pages, major_ids=ids), encoding="utf-8")
         for number, profile in enumerate(profiles):
@@ -65,6 +64,7 @@ def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEditio
                 previous=profiles[number - 1] if number else None,
                 next=profiles[number + 1] if number + 1 < len(profiles) else None), encoding="utf-8")
         _copy_assets(root, work)
+        write_edition_mark(work)
         _replace(work, folder)
     except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)

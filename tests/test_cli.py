@@ -263,11 +263,36 @@ def test_the_html_edition_replaces_only_an_edition(mini):
     assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0  # its own: replaced
     (folder / ".booklet-html").unlink()  # as written before the mark: still recognised
     assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0
-    (folder / "catatan.txt").write_text("punya saya", encoding="utf-8")
-    (folder / ".booklet-html").unlink()
-    result = CliRunner().invoke(cli, ["build", "--format", "html", "-o", str(folder), "--project", str(mini)])
-    assert result.exit_code == 1 and "not an HTML edition" in result.output
-    assert (folder / "catatan.txt").read_text(encoding="utf-8") == "punya saya"
+    # Anything besides what booklet wrote there, marked or not, stops it.
+    assert run("build", "--format", "html", "-o", folder, "--project", mini).exit_code == 0
+    for extra in ("catatan.txt", ".git/config", "fonts/rahasia.docx", "arsip/2023.html"):
+        (folder / extra).parent.mkdir(exist_ok=True)
+        (folder / extra).write_text("punya saya", encoding="utf-8")
+        for marked in (True, False):
+            if not marked:
+                (folder / ".booklet-html").rename(folder / "mark")
+            result = CliRunner().invoke(cli, ["build", "--format", "html", "-o", str(folder), "--project", str(mini)])
+            assert result.exit_code == 1 and "not an HTML edition" in result.output, (extra, marked)
+            assert (folder / extra).read_text(encoding="utf-8") == "punya saya"
+            if not marked:
+                (folder / "mark").rename(folder / ".booklet-html")
+        (folder / extra).unlink()
+    # A site of the user's own, with an index.html: not an edition.
+    site = mini / "situs"
+    (site / "arsip").mkdir(parents=True)
+    (site / "index.html").write_text("<p>beranda</p>", encoding="utf-8")
+    (site / "arsip" / "2023.html").write_text("<p>arsip</p>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--format", "html", "-o", str(site), "--project", str(mini)])
+    assert result.exit_code == 1 and (site / "arsip" / "2023.html").is_file()
+
+
+def test_an_output_through_a_link_into_source_is_refused(mini):
+    (mini / "tautan").symlink_to(mini / "source")
+    before = _snapshot(mini / "source")
+    for args in (["build", "-o", mini / "tautan" / "x.pdf"], ["build", "--format", "html", "-o", mini / "tautan" / "web"]):
+        result = CliRunner().invoke(cli, [*map(str, args), "--project", str(mini)])
+        assert result.exit_code == 1 and "inside source/" in result.output
+    assert _snapshot(mini / "source") == before
 
 
 @pytest.mark.parametrize("single_pass", [False, True])
