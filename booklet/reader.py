@@ -363,6 +363,11 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     if parts and not any(part.blocks for part in parts.values()):
         # Headings and nothing else: a profile just begun (`booklet new`) waits, out of the booklet.
         raise EmptyProfile(path, title_line, "the profile has its headings but no text yet, so the booklet leaves it out.")
+    in_order = sorted(parts.values(), key=lambda part: part.line)
+    stacked = next(i for i, part in enumerate(in_order) if part.blocks)
+    if stacked >= 2:
+        # The headings one after another, then all the text: it would all print under the last.
+        raise BookletError(path, in_order[0].line, f"the headings on lines {in_order[0].line} to {in_order[stacked].line} follow each other with nothing between them, so all the text would go under the last; put each part's text under its own heading.")
     for key, heading, _ in PARTS:
         if key not in parts:
             problems.append(warning(path, None, f"the part \"{heading}\" is missing."))

@@ -606,3 +606,16 @@ def test_a_long_first_line_is_named_as_too_long():
     with pytest.raises(BookletError) as caught:
         parse("Perawat " * 20 + "\n\nProfil Profesi\n\nIsi.")
     assert caught.value.line == 1 and "159 characters long" in caught.value.sentence
+
+
+def test_headings_stacked_above_all_the_text_are_an_error():
+    """All five headings, then the text: it would all have printed as the last part's."""
+    text = "Perias\n\n" + "\n".join(["Profil Profesi", "Apa saya cocok bekerja sebagai Perias?", "Konsep, ekspektasi dan realita",
+                                      "Jurusan Kuliah yang Mendukung", "Contoh perusahaan atau institusi yang membutuhkan"]) \
+        + "\n\nPenata rias merias wajah pengantin dan artis\nIa bekerja di salon"
+    with pytest.raises(BookletError) as caught:
+        parse(text)
+    assert caught.value.line == 3 and "follow each other" in caught.value.sentence
+    # The first part not written yet, the next one written: a warning, as before.
+    _, problems = parse("Judul\n\nProfil Profesi\n\nApa saya cocok bekerja sebagai Judul?\n\nIsi.\n")
+    assert [p.severity for p in problems if "nothing under it" in p.message] == ["warning"]
