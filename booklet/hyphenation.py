@@ -5,8 +5,12 @@ rules cannot:
 
 - a single consonant between two vowels starts the next syllable: me-mi-li-ki;
 - in a run of consonants, the break falls after the first: in-stru-men, ber-pres-ta-si;
-- ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat;
-- two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai).
+- ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat
+  (and sh, ch, th, ph, gh, ck, wh, for English words: ma-chine, fa-shion);
+- two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai), and ou.
+
+Abbreviations and names with capitals inside (PUSKESMAS, WhatsApp) are not hyphenated at all
+(layout.whole_words).
 
 WeasyPrint hyphenates with pyphen; `install` registers these patterns as pyphen's dictionary
 for Indonesian. The dictionary file is generated: `python -m booklet.hyphenation` rewrites it.
@@ -19,8 +23,10 @@ DICTIONARY = Path(__file__).with_name("hyph_id.dic")
 
 VOWELS = "aeiou"
 CONSONANTS = "bcdfghjklmnpqrstvwxyz"
-DIGRAPHS = ("ng", "ny", "kh", "sy")
-DIPHTHONGS = ("ai", "au", "ei", "oi")
+# Besides Indonesian's own, the pairs of the English words in the text (machine, fashion,
+# graphic, Photoshop, blockchain), which no Indonesian word splits either.
+DIGRAPHS = ("ng", "ny", "kh", "sy", "sh", "ch", "th", "ph", "gh", "ck", "wh")
+DIPHTHONGS = ("ai", "au", "ei", "oi", "ou")
 
 
 def patterns() -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback as tb_module
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,6 +86,18 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+# A word with a capital letter after its first (PUSKESMAS, BAPPENAS, WhatsApp, LinkedIn): an
+# abbreviation or a name, which Indonesian spelling does not break at a line's end (PUEBI).
+_WHOLE_WORD = re.compile(r"\b\w\w*[A-Z]\w*")
+
+
+def whole_words(text: str) -> Markup:
+    """The text, escaped, with its abbreviations and capitalised names in <span class="utuh">
+    (type.css: not hyphenated). Words shorter than hyphenation's least (6 letters) stay as they are."""
+    escaped = str(Markup.escape(text))
+    return Markup(_WHOLE_WORD.sub(lambda m: f'<span class="utuh">{m[0]}</span>' if len(m[0]) >= 6 else m[0], escaped))
+
+
 def index_columns(majors, lines_per_column: int):
     """Split the index into pages of two balanced columns of letter headings and entries."""
     entries, letter = [], None
@@ -135,6 +148,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["whole_words"] = whole_words
     env.filters["index_columns"] = index_columns
     return env
 

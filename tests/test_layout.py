@@ -72,3 +72,10 @@ def test_index_columns_never_end_with_a_letter_heading():
                 assert not column or column[-1]["letter"] is None
         entries = [e["major"] for page in index_columns(booklet.majors, lines) for col in page for e in col if e["major"]]
         assert entries == list(booklet.majors)
+
+
+def test_abbreviations_and_names_with_capitals_are_kept_whole():
+    from booklet.layout import whole_words
+    html = str(whole_words("Di PUSKESMAS, RSUD dan Dinas; lewat WhatsApp & <b>Instagram</b> (KEMENDIKBUD-RISTEK)."))
+    assert html == ('Di <span class="utuh">PUSKESMAS</span>, RSUD dan Dinas; lewat <span class="utuh">WhatsApp</span> '
+                    '&amp; &lt;b&gt;Instagram&lt;/b&gt; (<span class="utuh">KEMENDIKBUD</span>-<span class="utuh">RISTEK</span>).')
