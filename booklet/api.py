@@ -65,6 +65,8 @@ def default_output(library: Library, booklet: Booklet, options: PrintOptions = P
 def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> Booklet:
     if paper:
         library = dataclasses.replace(library, config=dataclasses.replace(library.config, paper=paper.upper()))
+    if not library.profiles:
+        raise BookletError(library.root / "source", None, "no profile has any text yet, so there is nothing to print; write one under a heading of a file in source/<field>/ (booklet new makes one).")
     if not select_profiles(library.profiles, only, exclude):
         raise BookletError(library.root / "source", None, "the selection leaves no profession to print.")
     return make_booklet(library, only, exclude)
@@ -288,7 +290,7 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
     """One short PDF per selected profession: its spread under a small header, pages 1..n."""
     library = library or load(root)
     booklet = prepare(library, only, exclude, paper)
-    folder = check_output(library.root, Path(output) if output else library.root / library.config.output / "handouts")
+    folder = check_output(library.root, Path(output) if output else library.root / library.config.output / "handouts", kind="folder")
     made = []
     # Waited for inside the pool's block: a Ctrl-C (or an error) while waiting ends the workers
     # there; after the block, it came while the pool waited for them to finish, and hung.

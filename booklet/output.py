@@ -40,10 +40,12 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def check_output(root: Path, target: Path, folder: bool = False) -> Path:
+def check_output(root: Path, target: Path, kind: str = "pdf") -> Path:
     """Refuse an output that would cost the user a file: anything in source/, the booklet folder
-    itself or a folder above it, a file that is not a PDF, and (`folder`: the HTML edition,
-    which replaces its folder whole) a folder that holds anything but an earlier edition."""
+    itself or a folder above it; a "pdf" whose name does not end in .pdf; an "edition" (the
+    HTML edition, which replaces its folder whole) in a folder that holds anything but an
+    earlier edition. A "folder" (of handouts) only gets PDFs written into it."""
+    folder = kind == "edition"
     # Through symbolic links: a link to source/ must not lead a write into it.
     root, target = Path(root).resolve(), Path(os.path.realpath(Path(target).expanduser()))
     source = root / "source"
@@ -54,8 +56,8 @@ def check_output(root: Path, target: Path, folder: bool = False) -> Path:
     if folder:
         if target.exists() and not (target.is_dir() and _replaceable_edition(target)):
             raise BookletError(target, None, "already holds files that are not an HTML edition of booklet's; give a new or empty folder, such as dist/html.")
-    elif target.exists() and not target.is_dir() and target.suffix.lower() != ".pdf":
-        raise BookletError(target, None, "exists and is not a PDF; booklet writes PDFs over PDFs only, so give another file name.")
+    elif kind == "pdf" and target.suffix.lower() != ".pdf":
+        raise BookletError(target, None, "is not a PDF's name; give a file name that ends in .pdf (booklet writes PDFs over PDFs only).")
     return target
 
 

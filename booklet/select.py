@@ -18,7 +18,7 @@ def matches(profile: Profile, selector: str) -> bool:
     if any(c in selector for c in "*?["):
         return fnmatch.fnmatchcase(profile.key, selector.lower())
     names = "/".join(slugify(part) for part in selector.split("/"))
-    return names in (profile.field, profile.slug, profile.key)
+    return names in (profile.field, profile.slug, profile.key, slugify(profile.title))
 
 
 def unmatched(profiles, selectors) -> list[str]:

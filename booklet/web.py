@@ -42,7 +42,7 @@ def _major_ids(booklet: Booklet) -> tuple[dict, dict]:
 def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEdition:
     """Write index.html, one page per profession, the stylesheet and fonts into `folder`,
     replacing it whole only once everything is written."""
-    root, folder = Path(root), check_output(root, folder, folder=True)
+    root, folder = Path(root), check_output(root, folder, kind="edition")
     common = _common(booklet, root, PrintOptions())
     ids, entry_of = _major_ids(booklet)
     pages = {p.key: f"{p.field}/{p.slug}.html" for p in booklet.profiles}

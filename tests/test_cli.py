@@ -242,6 +242,8 @@ def _snapshot(folder):
     (["build", "-o"], "source/kesehatan/perawat.txt"),
     (["build", "--impose", "saddle", "-o"], "source/kesehatan/perawat.txt"),
     (["build", "-o"], "dokumen/surat.docx"),  # not a PDF
+    (["build", "-o"], "dist/buku"),  # written, it would be refused the next time
+    (["build", "-o"], "dist/baru/"),
     (["handouts", "-o"], "source"),
 ])
 def test_outputs_never_cost_the_user_a_file(mini, monkeypatch, command, target):

@@ -25,6 +25,8 @@ def test_selectors_match_field_slug_and_glob():
     assert matches(perawat, "KES*/*") and matches(perawat, " kesehatan/ ")
     koordinator = next(p for p in lib.profiles if p.slug == "koordinator-pertemuan-politik")
     assert matches(koordinator, "Koordinator Pertemuan Politik") and not matches(koordinator, "Koordinator")
+    renamed = dataclasses.replace(perawat, slug="ners")  # a file named otherwise than its title
+    assert matches(renamed, "Perawat") and matches(renamed, "ners")
 
 
 def test_fields_follow_booklet_yaml_then_alphabet():
