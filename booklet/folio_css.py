@@ -182,6 +182,10 @@ def _check_element_rule(rule) -> str | None:
             continue
         if _page_counter_set(item):
             return f"sets the page counter for \"{selector}\""
+        # A part starts on a left page whatever the layout says; the single pass does as it says.
+        if (item.lower_name in ("break-before", "page-break-before") and "profession" in selector
+                and tinycss2.serialize(item.value).strip().lower() not in ("left", "verso")):
+            return f"starts a profession otherwise than on a left page (\"{selector}\")"
         counters = _counters(item.value)
         if "page" in counters or "pages" in counters:
             return f"prints a page number in \"{selector}\""

@@ -39,6 +39,7 @@ NOT_STAMPED = {
     "variable-in-a-box": ('@page :left { @top-center { content: "Hal " var(--folio); } }', "var()"),
     "variable-holding-it": ("@page { --folio: counter(page); }", "holds a page number"),
     "notes-page-margin": ("@page :blank, notes { margin-bottom: 45mm; }", "margin-bottom"),
+    "profession-on-the-right": (".profession { break-before: right; }", "left page"),
 }
 
 
