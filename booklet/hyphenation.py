@@ -4,7 +4,8 @@ not seen between a consonant and its vowel ("memil-iki", "kesal-ahan", "Kor-upsi
 rules cannot:
 
 - a single consonant between two vowels starts the next syllable: me-mi-li-ki;
-- in a run of consonants, the break falls after the first: in-stru-men, ber-pres-ta-si;
+- in a run of consonants, the break falls after the first: in-stru-men, ber-pres-ta-si; but a
+  consonant and l or r alone between vowels go together: ke-pri-ba-di-an, di-pro-ses;
 - ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat
   (and sh, ch, th, ph, gh, ck, wh, for English words: ma-chine, fa-shion);
 - two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai), and ou.
@@ -17,6 +18,7 @@ for Indonesian. The dictionary file is generated: `python -m booklet.hyphenation
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 DICTIONARY = Path(__file__).with_name("hyph_id.dic")
@@ -27,6 +29,7 @@ CONSONANTS = "bcdfghjklmnpqrstvwxyz"
 # graphic, Photoshop, blockchain), which no Indonesian word splits either.
 DIGRAPHS = ("ng", "ny", "kh", "sy", "sh", "ch", "th", "ph", "gh", "ck", "wh")
 DIPHTHONGS = ("ai", "au", "ei", "oi", "ou")
+ONSETS = "bdfgkpt"  # consonants that start a syllable with l or r after them: pr, kl, tr...
 
 
 def patterns() -> list[str]:
@@ -40,7 +43,30 @@ def patterns() -> list[str]:
         found += [f"1{digraph}{v}" for v in VOWELS]  # before a digraph that starts a syllable
         found += [f"{v}{digraph}5{y}" for v in VOWELS for y in CONSONANTS]  # after one that ends a syllable
     found += [f"{a}1{b}" for a in VOWELS for b in VOWELS if a + b not in DIPHTHONGS]
-    return found
+    # A consonant and l or r between vowels start the syllable together: ke-pri-ba-di-an,
+    # di-pro-ses, di-kri-tik (a prefix before a loanword; "kep-ri" misleads the reader). Longer
+    # runs keep the rule above: in-stru-men, ul-tra.
+    found += [f"{v}1{c}4{liquid}{w}" for v in VOWELS for c in ONSETS for liquid in "lr" for w in VOWELS]
+    return _merged(found)
+
+
+def _merged(patterns: list[str]) -> list[str]:
+    """One pattern per string of letters, with the highest digit of any at each place: pyphen
+    keeps only the last of two patterns with the same letters (n2g, n4g), where TeX uses both."""
+    merged: dict[str, list[int]] = {}
+    for pattern in patterns:
+        letters = re.sub(r"\d", "", pattern)
+        digits = [0] * (len(letters) + 1)
+        position = 0
+        for character in pattern:
+            if character.isdigit():
+                digits[position] = max(digits[position], int(character))
+            else:
+                position += 1
+        known = merged.setdefault(letters, [0] * (len(letters) + 1))
+        merged[letters] = [max(a, b) for a, b in zip(known, digits)]
+    return ["".join((str(d) if d else "") + letter for d, letter in zip(digits, letters)) + (str(digits[-1]) if digits[-1] else "")
+            for letters, digits in merged.items()]
 
 
 def dictionary_text() -> str:

@@ -48,37 +48,45 @@ def check_output(root: Path, target: Path, kind: str = "pdf") -> Path:
     folder = kind == "edition"
     # Through symbolic links: a link to source/ must not lead a write into it.
     root, target = Path(root).resolve(), Path(os.path.realpath(Path(target).expanduser()))
-    source = root / "source"
+    source = (root / "source").resolve()  # source/ may itself be a link
     if target == source or target.is_relative_to(source):
         raise BookletError(target, None, "is inside source/, which booklet only ever reads; write the output elsewhere (dist/ by default).")
-    if root.is_relative_to(target):
-        raise BookletError(target, None, "holds the booklet folder itself; give a new folder for the output, such as dist/html.")
-    if folder:
-        if target.exists() and not (target.is_dir() and _replaceable_edition(target)):
-            raise BookletError(target, None, "already holds files that are not an HTML edition of booklet's; give a new or empty folder, such as dist/html.")
+    if folder and root.is_relative_to(target):
+        raise BookletError(target, None, "holds the booklet folder itself, and the HTML edition replaces its folder whole; give a new folder, such as dist/html.")
+    if folder and target.exists():
+        foreign = _not_of_an_edition(target)
+        if foreign:
+            raise BookletError(target, None, f"already holds files that are not of an HTML edition of booklet's (\"{foreign}\"), and the edition replaces its folder whole; give a new or empty folder, such as dist/html.")
     elif kind == "pdf" and target.suffix.lower() != ".pdf":
         raise BookletError(target, None, "is not a PDF's name; give a file name that ends in .pdf (booklet writes PDFs over PDFs only).")
     return target
 
 
-def _replaceable_edition(folder: Path) -> bool:
-    """Empty, or holding nothing but an edition booklet wrote: the files its mark lists (or,
-    written before the mark, index.html, web.css, fonts/ of fonts and field folders of pages)."""
+# What a file manager leaves in a folder it has shown: not the user's, and gone with the folder.
+_FILE_MANAGER_FILES = {".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db"}
+
+
+def _not_of_an_edition(folder: Path) -> str | None:
+    """A file in `folder` that an edition booklet wrote does not account for, if any: not in
+    its mark's list (or, written before the mark, not index.html, web.css, fonts/ of fonts and
+    field folders of pages). None if the folder may be replaced whole."""
+    if not folder.is_dir():
+        return folder.name
     try:
         files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir() or path.is_symlink()}
-        if not files:
-            return True
+        files = {name for name in files if Path(name).name not in _FILE_MANAGER_FILES}
         mark = folder / EDITION_MARK
         if mark.is_file() and not mark.is_symlink():
             listed = {line.strip() for line in mark.read_text(encoding="utf-8").splitlines()[1:] if line.strip()}
-            return files <= listed | {EDITION_MARK}
-        return {"index.html", "web.css"} <= files and all(
+            return next(iter(sorted(files - listed - {EDITION_MARK})), None)
+        if files and not {"index.html", "web.css"} <= files:
+            return sorted(files)[0]
+        return next((name for name in sorted(files) if not (
             name in ("index.html", "web.css")
             or (name.startswith("fonts/") and name.count("/") == 1 and Path(name).suffix.lower() in (".ttf", ".otf", ".woff2", ".txt"))
-            or (name.count("/") == 1 and name.endswith(".html") and not name.startswith("fonts/"))
-            for name in files)
+            or (name.count("/") == 1 and name.endswith(".html") and not name.startswith("fonts/")))), None)
     except (OSError, UnicodeDecodeError):
-        return False
+        return folder.name
 
 
 def write_edition_mark(folder: Path) -> None:

@@ -364,10 +364,11 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         # Headings and nothing else: a profile just begun (`booklet new`) waits, out of the booklet.
         raise EmptyProfile(path, title_line, "the profile has its headings but no text yet, so the booklet leaves it out.")
     in_order = sorted(parts.values(), key=lambda part: part.line)
-    stacked = next(i for i, part in enumerate(in_order) if part.blocks)
-    if stacked >= 2:
-        # The headings one after another, then all the text: it would all print under the last.
-        raise BookletError(path, in_order[0].line, f"the headings on lines {in_order[0].line} to {in_order[stacked].line} follow each other with nothing between them, so all the text would go under the last; put each part's text under its own heading.")
+    written = [i for i, part in enumerate(in_order) if part.blocks]
+    if written == [len(in_order) - 1] and len(in_order) >= 4:
+        # Every heading one after another, then all the text: it would all print under the last.
+        # (A profile being written has its text under some headings and none under others.)
+        raise BookletError(path, in_order[0].line, f"the headings on lines {in_order[0].line} to {in_order[-1].line} follow each other with nothing between them, so all the text would go under the last; put each part's text under its own heading.")
     for key, heading, _ in PARTS:
         if key not in parts:
             problems.append(warning(path, None, f"the part \"{heading}\" is missing."))

@@ -1,6 +1,7 @@
 """The command line, through click's CliRunner: messages, exit codes, no tracebacks."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 
 from booklet.cli import cli
 
-from .conftest import ROOT, pdf_pages_text
+from .conftest import MINI, ROOT, pdf_pages_text
 
 
 def run(*args):
@@ -274,7 +275,7 @@ def test_the_html_edition_replaces_only_an_edition(mini):
             if not marked:
                 (folder / ".booklet-html").rename(folder / "mark")
             result = CliRunner().invoke(cli, ["build", "--format", "html", "-o", str(folder), "--project", str(mini)])
-            assert result.exit_code == 1 and "not an HTML edition" in result.output, (extra, marked)
+            assert result.exit_code == 1 and "not of an HTML edition" in result.output, (extra, marked)
             assert (folder / extra).read_text(encoding="utf-8") == "punya saya"
             if not marked:
                 (folder / "mark").rename(folder / ".booklet-html")
@@ -288,13 +289,41 @@ def test_the_html_edition_replaces_only_an_edition(mini):
     assert result.exit_code == 1 and (site / "arsip" / "2023.html").is_file()
 
 
-def test_an_output_through_a_link_into_source_is_refused(mini):
+def test_an_output_through_a_link_into_source_is_refused(mini, tmp_path):
     (mini / "tautan").symlink_to(mini / "source")
     before = _snapshot(mini / "source")
     for args in (["build", "-o", mini / "tautan" / "x.pdf"], ["build", "--format", "html", "-o", mini / "tautan" / "web"]):
         result = CliRunner().invoke(cli, [*map(str, args), "--project", str(mini)])
         assert result.exit_code == 1 and "inside source/" in result.output
     assert _snapshot(mini / "source") == before
+    # source/ itself a link (the reader follows it): still only read.
+    elsewhere = tmp_path / "profil"
+    (mini / "source").rename(elsewhere)
+    (mini / "source").symlink_to(elsewhere)
+    for args in (["build", "-o", mini / "source" / "politik" / "y.pdf"], ["handouts", "-o", mini / "source"]):
+        result = CliRunner().invoke(cli, [*map(str, args), "--project", str(mini)])
+        assert result.exit_code == 1 and "inside source/" in result.output
+    assert not list(elsewhere.rglob("*.pdf"))
+
+
+def test_handouts_may_go_to_a_folder_above_the_booklet(tmp_path):
+    """The Desktop that holds the booklet folder: handouts only add PDFs to it."""
+    desktop = tmp_path / "Desktop"
+    shutil.copytree(MINI, desktop / "mini")
+    result = CliRunner().invoke(cli, ["handouts", "--only", "perawat", "-o", str(desktop), "--project", str(desktop / "mini")])
+    assert result.exit_code == 0, result.output
+    assert (desktop / "kesehatan" / "perawat.pdf").is_file()
+
+
+def test_an_edition_a_file_manager_has_shown_is_replaced(mini):
+    folder = mini / "dist" / "html"
+    assert run("build", "--format", "html", "--project", mini).exit_code == 0
+    (folder / ".DS_Store").write_bytes(b"\0")
+    (folder / "kesehatan" / "Thumbs.db").write_bytes(b"\0")
+    assert run("build", "--format", "html", "--project", mini).exit_code == 0
+    (folder / "catatan.docx").write_bytes(b"PK")
+    result = run("build", "--format", "html", "--project", mini)
+    assert result.exit_code == 1 and '"catatan.docx"' in result.output
 
 
 @pytest.mark.parametrize("single_pass", [False, True])

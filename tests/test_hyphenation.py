@@ -15,7 +15,9 @@ WORDS = """me-mi-li-ki ke-sa-la-han sen-di-ri-an ko-rup-si in-klu-si pe-ngor-ga-
 ne-go-si-a-si ber-pres-ta-si per-gu-ru-an o-to-ri-tas ma-sya-ra-kat makh-luk in-stru-men
 pan-tai ker-bau peng-gu-na ang-ka bang-krut ter-nya-ta ber-syu-kur ikh-las pa-kai-an bi-a-ya
 ke-se-ha-tan pen-de-ngar kam-pa-nye mem-pre-dik-si per-kem-ba-ngan me-nya-nyi struk-tur
-tran-spor-ta-si u-ni-ver-si-tas in-do-ne-si-a tek-no-lo-gi a-po-te-ker sang-gup a-khir""".split()
+tran-spor-ta-si u-ni-ver-si-tas in-do-ne-si-a tek-no-lo-gi a-po-te-ker sang-gup a-khir
+ke-pri-ba-di-an di-pro-ses di-kri-tik se-pro-fe-si di-kre-dit-kan ul-tra ben-trok sas-tra
+ma-chi-ne pho-to-shop""".split()
 
 
 def test_the_committed_dictionary_is_generated_from_the_rules():
