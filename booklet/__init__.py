@@ -1,7 +1,7 @@
 """booklet: turn folders of career profiles into print-ready PDF booklets."""
 import importlib
 
-__version__ = "0.1.2"
+__version__ = "0.1.3"
 
 # The library API, loaded on first use: the `booklet` command imports this package before
 # anything else, and loading the API (pikepdf, Jinja, YAML) takes a moment in which a Ctrl-C

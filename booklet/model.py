@@ -146,3 +146,4 @@ class Rendered:
     key: str | None = None  # for a booklet rendered in parts: a digest of everything it was made from
     bookmark_levels: tuple[int, ...] = ()  # of every bookmark, in document order
     finished: bool = False  # the completeness gate passed and the viewer settings are set
+    page_names: tuple[str, ...] = ()  # each page's named page (cover, back, notes) or ""

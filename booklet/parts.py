@@ -32,6 +32,7 @@ from .limits import deferred_interrupt, ready_workers, started_workers
 from .layout import PartLayout, layout_dirs, render_folios_html, render_html
 from .model import Booklet, PrintOptions, Rendered
 from .output import write_atomically
+from .folio_css import UNNUMBERED_PAGES
 from .paths import LABELS, builtin, font_files
 
 FOLIO_CHUNK = 64  # folio pages rendered (and cached) together
@@ -52,6 +53,7 @@ class RenderedPart:
     # PDF font name -> {"widths": {glyph id: width}, "text": {code: text}} of its cut, read in the
     # worker so the assembly need not parse every part's font again (keys are strings, for JSON)
     font_maps: dict = dataclasses.field(default_factory=dict)
+    unnumbered: tuple[int, ...] = ()  # pages (0-based, in the part) of a cover: no folio stamped
 
     @property
     def glyphs(self) -> dict[str, list[int]]:
@@ -136,10 +138,12 @@ def _extract(pdf, first: int, stop: int, destinations, outline, rendered, font_m
     kept_destinations = {name: [d[0] - first, *d[1:]] for name, d in destinations.items() if d[0] in inside}
     kept_outline = tuple((depth, title, [d[0] - first, *d[1:]]) for depth, title, d in outline if d[0] in inside)
     anchors = {name: page - 1 - first for name, page in rendered.anchor_pages.items() if page - 1 in inside}
+    unnumbered = tuple(index - first for index in inside
+                       if index < len(rendered.page_names) and rendered.page_names[index] in UNNUMBERED_PAGES)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     return RenderedPart(buffer.getvalue(), stop - first, anchors, kept_destinations, kept_outline,
-                        rendered.fonts, rendered.warnings, font_maps)
+                        rendered.fonts, rendered.warnings, font_maps, unnumbered)
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict:
@@ -313,13 +317,16 @@ class PartCache:
         try:
             return RenderedPart(pdf, meta["pages"], meta["anchors"], meta["destinations"],
                                 tuple(tuple(o) for o in meta["outline"]), meta["fonts"],
-                                font_maps=meta.get("font_maps", {}))
+                                tuple(meta.get("warnings", ())), meta.get("font_maps", {}),
+                                tuple(meta.get("unnumbered", ())))
         except (KeyError, TypeError):
             return None
 
     def put(self, key: str, part: RenderedPart) -> None:
+        # Its warnings too: a rebuild from the cache repeats what WeasyPrint said about the part.
         self.put_blob(key, {"pages": part.pages, "anchors": part.anchors, "destinations": part.destinations,
-                            "outline": part.outline, "fonts": part.fonts, "font_maps": part.font_maps}, part.pdf)
+                            "outline": part.outline, "fonts": part.fonts, "font_maps": part.font_maps,
+                            "warnings": list(part.warnings), "unnumbered": list(part.unnumbered)}, part.pdf)
 
 
 def assets_digest(root: Path, options: PrintOptions) -> str:
@@ -704,8 +711,12 @@ def _assemble(ordered: list[RenderedPart], folios: _FolioStamps, warnings, font_
         total = len(out.pages)
         # No folio on the covers. Not add_overlay: it names its XObjects at random, and two
         # builds of the same folder must give the same bytes.
+        starts = list(itertools.accumulate((part.pages for part in ordered), initial=0))
+        unnumbered = {start + page for part, start in zip(ordered, starts) for page in part.unnumbered}
         with folios:
             for number in range(1, total - 1):
+                if number in unnumbered:
+                    continue  # a cover that runs onto a second page
                 page = out.pages[number]
                 form = folios.form(out, number + 1)
                 # One name per page: WeasyPrint's pages may share one resource dictionary.

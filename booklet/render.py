@@ -227,6 +227,9 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
             for anchor in page.anchors:
                 anchors.setdefault(anchor, number)
             levels += [bookmark[0] for bookmark in page.bookmarks]
+        # Which pages are the covers, that show no folio however long the cover runs.
+        names = tuple(getattr(getattr(getattr(page, "_page_box", None), "page_type", None), "name", "") or ""
+                      for page in document.pages)
         pdf = document.write_pdf(**options)
         fonts = _font_files(document)
     except RefusedFetch:
@@ -236,7 +239,7 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     if fetcher.refused:
         raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", {fetcher.reasons[0]}.")
     return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
-                    bookmark_levels=tuple(levels))
+                    bookmark_levels=tuple(levels), page_names=names)
 
 
 PAGE_LINKS = "data-page-links"

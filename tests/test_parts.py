@@ -11,7 +11,7 @@ import pytest
 
 from booklet import build
 
-from .conftest import ROOT, link_targets, outline, pdf_pages_text, squash
+from .conftest import MINI, ROOT, link_targets, outline, pdf_pages_text, squash
 from .test_build import check_booklet
 
 
@@ -356,3 +356,30 @@ def test_batches_keep_order_and_end_small(count):
     assert all(1 <= len(batch) <= MAX_BATCH for batch in batches)
     # The cores finish together: the last batches are small.
     assert all(len(batch) <= 2 for batch in batches[-min(count, 4):])
+
+
+def test_a_cover_that_runs_onto_a_second_page_gets_no_folio(mini, tmp_path):
+    """The pages of the cover show no folio in the single pass; the folio layer stamped one on
+    every page but the first and the last."""
+    (mini / "layouts").mkdir()
+    (mini / "layouts" / "cover.css").write_text((ROOT / "layouts" / "cover.css").read_text(encoding="utf-8")
+                                                + "\n.cover-band { height: 250mm !important; }\n", encoding="utf-8")
+    fast = build(mini, jobs=2, cache=False, output=tmp_path / "fast.pdf")
+    slow = build(mini, single_pass=True, output=tmp_path / "slow.pdf")
+    assert "Politik" in pdf_pages_text(slow.path)[1]  # the fields, on the cover's second page
+    assert_same_booklet(fast, slow)
+    assert pdf_pages_text(fast.path)[1] == pdf_pages_text(slow.path)[1]
+
+
+def test_many_fields_keep_the_cover_one_page(tmp_path):
+    folder = tmp_path / "buku"
+    perawat = (MINI / "source" / "kesehatan" / "perawat.txt").read_text(encoding="utf-8")
+    for number in range(1, 14):
+        (folder / "source" / f"bidang-{number}").mkdir(parents=True)
+        (folder / "source" / f"bidang-{number}" / f"perawat-{number}.txt").write_text(
+            perawat.replace("Perawat", f"Perawat Nomor {number}", 1).replace("sebagai Perawat?", f"sebagai Perawat Nomor {number}?"),
+            encoding="utf-8")
+    (folder / "booklet.yaml").write_text("title: Buku Uji\npaper: A5\n", encoding="utf-8")
+    result = build(folder)
+    assert result.page_of["contents"] == 3  # cover, how-to, contents
+    assert "Bidang 9" in pdf_pages_text(result.path)[0]
