@@ -42,7 +42,10 @@ def user_errors(command):
             raise SystemExit(1) from None
         except KeyboardInterrupt:
             # Outputs are renamed into place only when complete: nothing half-written remains.
-            click.echo("Interrupted; the previous output is unchanged.", err=True)
+            # Handouts are several files, each whole: those written before the Ctrl-C are new.
+            said = ("Interrupted; each handout is either the new one or the previous one, none half-written."
+                    if command.__name__ == "handouts" else "Interrupted; the previous output is unchanged.")
+            click.echo(said, err=True)
             raise SystemExit(130) from None
     return wrapper
 
@@ -98,6 +101,8 @@ def list_(project: Path, as_json: bool):
       booklet list --json
     """
     library = load(project)
+    for problem in library.warnings:  # a profile waiting for its text is not listed: say why
+        click.echo(str(problem), err=True)
     pages = last_pages(library.root)
     if as_json:
         click.echo(json.dumps([{"field": p.field, "slug": p.slug, "key": p.key, "title": p.title,

@@ -161,3 +161,11 @@ def test_new_refuses_a_short_name_another_field_has(mini):
     assert result.exit_code == 1 and "short name \"perawat\"" in result.output
     assert str(mini / "source" / "kesehatan" / "perawat.txt") in result.output
     assert sorted(p.name for p in (mini / "source").rglob("*")) == before
+
+
+def test_list_says_which_profiles_wait_for_their_text(mini):
+    run("new", "Ahli Gizi", "--field", "kesehatan", "-p", mini)
+    result = CliRunner().invoke(cli, ["list", "--json", "-p", str(mini)])
+    assert result.exit_code == 0
+    assert "ahli-gizi" not in {entry["slug"] for entry in json.loads(result.stdout)}
+    assert "ahli-gizi.txt:1: warning: the profile has its headings but no text yet" in result.stderr
