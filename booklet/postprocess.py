@@ -70,6 +70,7 @@ def finish_pdf(booklet: Booklet, rendered: Rendered, pdf: pikepdf.Pdf,
         _drop_nested_links(pdf)
     else:
         _margin_boxes_as_artifacts(pdf)
+        _list_bodies(pdf)
     # Spreads open as spreads: odd pages on the right, the cover alone.
     _set_viewer(pdf, booklet, pikepdf.Name.TwoPageRight)
     return _save(pdf, options), pages
@@ -137,6 +138,30 @@ def _margin_boxes_as_artifacts(pdf: pikepdf.Pdf) -> None:
                         entries[mcid] = None  # PDF null: no structure element
 
 
+def _list_bodies(pdf: pikepdf.Pdf) -> None:
+    """A list item is its label and its body (PDF/UA): WeasyPrint tags an item whose bullet sits
+    inside its first line (the majors and employers) as the label and the text's span side by
+    side. The span goes into a list body."""
+    for element in list(pdf.objects):
+        if not (isinstance(element, pikepdf.Dictionary) and element.get("/S") == "/LI"
+                and isinstance(element.get("/K"), pikepdf.Array)):
+            continue
+        kids = list(element.K)
+        roles = [str(kid.get("/S")) if isinstance(kid, pikepdf.Dictionary) else None for kid in kids]
+        if "/LBody" in roles or not all(isinstance(kid, pikepdf.Dictionary) and "/S" in kid for kid in kids):
+            continue
+        rest = [kid for kid, role in zip(kids, roles) if role != "/Lbl"]
+        if not rest:
+            continue
+        body = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=element,
+                                                    K=pikepdf.Array(rest)))
+        if "/Pg" in element:
+            body.Pg = element.Pg
+        for kid in rest:
+            kid.P = body
+        element.K = pikepdf.Array([*(kid for kid, role in zip(kids, roles) if role == "/Lbl"), body])
+
+
 def _kids(element) -> list:
     kids = element.get("/K")
     if kids is None:
@@ -164,6 +189,7 @@ def finish_handout(booklet: Booklet, profile: Profile, rendered: Rendered, optio
             raise BookletError(profile.source, None, f"the handout for \"{profile.title}\" lost pages; it was not written. Please report this as a bug.")
         if "/StructTreeRoot" in pdf.Root:
             _margin_boxes_as_artifacts(pdf)
+            _list_bodies(pdf)
         _set_viewer(pdf, booklet, pikepdf.Name.OneColumn)
         return _save(pdf, options)
 

@@ -304,6 +304,12 @@ def test_accessible_pdf_ua(mini):
         # Every piece of marked content is reachable from the structure tree, or an artifact:
         # WeasyPrint left the margin boxes' elements unlinked (running heads, folios).
         assert artifacts_unless_reachable(pdf) >= 2 * (len(pdf.pages) - 2)  # a running head and a folio but on the covers
+        # Every list item is a label and a body, or a body alone (no bullet): not a bare span.
+        items = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/LI"]
+        assert len(items) > 20
+        for item in items:
+            assert [str(k.S) for k in item.K] in (["/Lbl", "/LBody"], ["/LBody"])
+            assert all(k.P.objgen == item.objgen for k in item.K)
 
 
 @pytest.mark.parametrize("variant, part, conformance", [("pdf/a-3u", "3", "U"), ("pdf/a-1b", "1", "B")])
