@@ -329,4 +329,4 @@ def build_html(root: Path, only=(), exclude=(), output: Path | None = None, libr
     booklet = prepare(library, only, exclude)
     folder = Path(output) if output else library.root / library.config.output / (
         f"html-{booklet.selection}" if booklet.selection else "html")
-    return write_html_edition(booklet, library.root, folder)
+    return write_html_edition(booklet, library.root, folder, default=output is None)

@@ -5,7 +5,7 @@ rules cannot:
 
 - a single consonant between two vowels starts the next syllable: me-mi-li-ki;
 - in a run of consonants, the break falls after the first: in-stru-men, ber-pres-ta-si; but a
-  consonant and l or r alone between vowels go together: ke-pri-ba-di-an, di-pro-ses;
+  consonant and r alone between vowels go together: ke-pri-ba-di-an, di-pro-ses;
 - ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat
   (and sh, ch, th, ph, gh, ck, wh, for English words: ma-chine, fa-shion);
 - two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai), and ou.
@@ -29,7 +29,7 @@ CONSONANTS = "bcdfghjklmnpqrstvwxyz"
 # graphic, Photoshop, blockchain), which no Indonesian word splits either.
 DIGRAPHS = ("ng", "ny", "kh", "sy", "sh", "ch", "th", "ph", "gh", "ck", "wh")
 DIPHTHONGS = ("ai", "au", "ei", "oi", "ou")
-ONSETS = "bdfgkpt"  # consonants that start a syllable with l or r after them: pr, kl, tr...
+ONSETS = "bdfgkpt"  # consonants that start a syllable with r after them: pr, kr, tr...
 
 
 def patterns() -> list[str]:
@@ -43,10 +43,11 @@ def patterns() -> list[str]:
         found += [f"1{digraph}{v}" for v in VOWELS]  # before a digraph that starts a syllable
         found += [f"{v}{digraph}5{y}" for v in VOWELS for y in CONSONANTS]  # after one that ends a syllable
     found += [f"{a}1{b}" for a in VOWELS for b in VOWELS if a + b not in DIPHTHONGS]
-    # A consonant and l or r between vowels start the syllable together: ke-pri-ba-di-an,
-    # di-pro-ses, di-kri-tik (a prefix before a loanword; "kep-ri" misleads the reader). Longer
-    # runs keep the rule above: in-stru-men, ul-tra.
-    found += [f"{v}1{c}4{liquid}{w}" for v in VOWELS for c in ONSETS for liquid in "lr" for w in VOWELS]
+    # A consonant and r between vowels start the syllable together: ke-pri-ba-di-an, di-pro-ses,
+    # di-kri-tik (a prefix before a loanword; "kep-ri" misleads the reader). Not with l: the
+    # particle -lah (tidak-lah, not tida-klah) and pub-lik, ap-li-ka-si, sik-lus. Longer runs
+    # keep the rule above: in-stru-men, ul-tra.
+    found += [f"{v}1{c}4r{w}" for v in VOWELS for c in ONSETS for w in VOWELS]
     return _merged(found)
 
 

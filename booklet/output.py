@@ -40,11 +40,13 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def check_output(root: Path, target: Path, kind: str = "pdf") -> Path:
+def check_output(root: Path, target: Path, kind: str = "pdf", default: bool = False) -> Path:
     """Refuse an output that would cost the user a file: anything in source/, the booklet folder
     itself or a folder above it; a "pdf" whose name does not end in .pdf; an "edition" (the
     HTML edition, which replaces its folder whole) in a folder that holds anything but an
-    earlier edition. A "folder" (of handouts) only gets PDFs written into it."""
+    earlier edition. A "folder" (of handouts) only gets PDFs written into it. `default`: the
+    output is where booklet puts it unasked (dist/html), so an edition booklet wrote there before
+    editions carried a mark is recognised by its shape."""
     folder = kind == "edition"
     # Through symbolic links: a link to source/ must not lead a write into it.
     root, target = Path(root).resolve(), Path(os.path.realpath(Path(target).expanduser()))
@@ -54,7 +56,7 @@ def check_output(root: Path, target: Path, kind: str = "pdf") -> Path:
     if folder and root.is_relative_to(target):
         raise BookletError(target, None, "holds the booklet folder itself, and the HTML edition replaces its folder whole; give a new folder, such as dist/html.")
     if folder and target.exists():
-        foreign = _not_of_an_edition(target)
+        foreign = _not_of_an_edition(target, unmarked=default)
         if foreign:
             raise BookletError(target, None, f"already holds files that are not of an HTML edition of booklet's (\"{foreign}\"), and the edition replaces its folder whole; give a new or empty folder, such as dist/html.")
     elif kind == "pdf" and target.suffix.lower() != ".pdf":
@@ -62,23 +64,30 @@ def check_output(root: Path, target: Path, kind: str = "pdf") -> Path:
     return target
 
 
-# What a file manager leaves in a folder it has shown: not the user's, and gone with the folder.
-_FILE_MANAGER_FILES = {".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db"}
+# What file managers leave in a folder they have shown: not the user's, and gone with the folder.
+_FILE_MANAGER_FILES = {".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db", ".directory"}
 
 
-def _not_of_an_edition(folder: Path) -> str | None:
+def _file_managers(name: str) -> bool:
+    name = Path(name).name
+    return name in _FILE_MANAGER_FILES or name.startswith("._")  # macOS's on a USB stick
+
+
+def _not_of_an_edition(folder: Path, unmarked: bool = False) -> str | None:
     """A file in `folder` that an edition booklet wrote does not account for, if any: not in
-    its mark's list (or, written before the mark, not index.html, web.css, fonts/ of fonts and
-    field folders of pages). None if the folder may be replaced whole."""
+    its mark's list (or, `unmarked` allowed, an edition written before the mark: not index.html,
+    web.css, fonts/ of fonts and field folders of pages). None if the folder may be replaced."""
     if not folder.is_dir():
         return folder.name
     try:
         files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir() or path.is_symlink()}
-        files = {name for name in files if Path(name).name not in _FILE_MANAGER_FILES}
+        files = {name for name in files if not _file_managers(name)}
         mark = folder / EDITION_MARK
         if mark.is_file() and not mark.is_symlink():
             listed = {line.strip() for line in mark.read_text(encoding="utf-8").splitlines()[1:] if line.strip()}
             return next(iter(sorted(files - listed - {EDITION_MARK})), None)
+        if files and not unmarked:
+            return sorted(files)[0]
         if files and not {"index.html", "web.css"} <= files:
             return sorted(files)[0]
         return next((name for name in sorted(files) if not (

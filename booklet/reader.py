@@ -365,9 +365,12 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         raise EmptyProfile(path, title_line, "the profile has its headings but no text yet, so the booklet leaves it out.")
     in_order = sorted(parts.values(), key=lambda part: part.line)
     written = [i for i, part in enumerate(in_order) if part.blocks]
-    if written == [len(in_order) - 1] and len(in_order) >= 4:
+    last = in_order[-1]
+    prose_in_a_list = last.key in _LIST_PARTS and any(len(block.split()) >= 8 for block in last.blocks)
+    if written == [len(in_order) - 1] and len(in_order) >= 4 and (prose_in_a_list or last.key not in _LIST_PARTS):
         # Every heading one after another, then all the text: it would all print under the last.
-        # (A profile being written has its text under some headings and none under others.)
+        # (A profile being written has its text under some headings, none under others: a list
+        # of short items under the last heading alone is one.)
         raise BookletError(path, in_order[0].line, f"the headings on lines {in_order[0].line} to {in_order[-1].line} follow each other with nothing between them, so all the text would go under the last; put each part's text under its own heading.")
     for key, heading, _ in PARTS:
         if key not in parts:

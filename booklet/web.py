@@ -39,10 +39,10 @@ def _major_ids(booklet: Booklet) -> tuple[dict, dict]:
     return ids, entry_of
 
 
-def write_html_edition(booklet: Booklet, root: Path, folder: Path) -> HtmlEdition:
+def write_html_edition(booklet: Booklet, root: Path, folder: Path, default: bool = False) -> HtmlEdition:
     """Write index.html, one page per profession, the stylesheet and fonts into `folder`,
     replacing it whole only once everything is written."""
-    root, folder = Path(root), check_output(root, folder, kind="edition")
+    root, folder = Path(root), check_output(root, folder, kind="edition", default=default)
     common = _common(booklet, root, PrintOptions())
     ids, entry_of = _major_ids(booklet)
     pages = {p.key: f"{p.field}/{p.slug}.html" for p in booklet.profiles}

@@ -612,7 +612,7 @@ def test_headings_stacked_above_all_the_text_are_an_error():
     """All five headings, then the text: it would all have printed as the last part's."""
     text = "Perias\n\n" + "\n".join(["Profil Profesi", "Apa saya cocok bekerja sebagai Perias?", "Konsep, ekspektasi dan realita",
                                       "Jurusan Kuliah yang Mendukung", "Contoh perusahaan atau institusi yang membutuhkan"]) \
-        + "\n\nPenata rias merias wajah pengantin dan artis\nIa bekerja di salon"
+        + "\n\nPenata rias merias wajah pengantin dan artis di gedung pernikahan\nIa bekerja di salon"
     with pytest.raises(BookletError) as caught:
         parse(text)
     assert caught.value.line == 3 and "follow each other" in caught.value.sentence
@@ -620,7 +620,8 @@ def test_headings_stacked_above_all_the_text_are_an_error():
     # written; only the third part written. Warnings, as for a missing part.
     headings = ["Profil Profesi", "Apa saya cocok bekerja sebagai Judul?", "Konsep, ekspektasi dan realita",
                 "Jurusan Kuliah yang Mendukung", "Contoh perusahaan atau institusi yang membutuhkan"]
-    for written in ({1: "Isi."}, {3: "Keperawatan\nKebidanan", 4: "Rumah Sakit\nPuskesmas"}, {2: "Isi."}):
+    for written in ({1: "Isi."}, {3: "Keperawatan\nKebidanan", 4: "Rumah Sakit\nPuskesmas"}, {2: "Isi."},
+                    {4: "Rumah Sakit\nPuskesmas"}):
         text = "Judul\n\n" + "\n\n".join(h + ("\n\n" + written[i] if i in written else "") for i, h in enumerate(headings))
         _, problems = parse(text)
         assert {p.severity for p in problems} == {"warning"}, (written, problems)
