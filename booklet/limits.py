@@ -161,6 +161,11 @@ class Workers:
         # Wait for them to die: a forked worker holds the parent's open files, the build lock too.
         for process in processes:
             process.join()
+        # Work already queued for them (a document's HTML each) may fill the pipe to workers that
+        # are gone; the queue's feeder thread would then wait on it forever when Python exits.
+        queue = getattr(self.pool, "_call_queue", None)
+        if queue is not None:
+            queue.cancel_join_thread()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -192,6 +192,10 @@ def test_ctrl_c_while_handouts_render_stops_promptly(larger, delay, whom):
                                start_new_session=True, preexec_fn=default_sigint)
     time.sleep(delay)
     (os.killpg if whom == "group" else os.kill)(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=30)  # a hang fails here
-    assert "Traceback" not in err
-    assert process.returncode in (0, 130)
+    try:
+        out, err = process.communicate(timeout=30)  # a hang fails here
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    assert "Traceback" not in err, err
+    assert process.returncode in (0, 130), (process.returncode, err)
