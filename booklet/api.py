@@ -267,7 +267,7 @@ def _why_not_in_parts(booklet: Booklet, root: Path, options: PrintOptions) -> tu
     if not (root / "layouts").is_dir():
         return None  # booklet's own layouts are made for the fast build (tested)
     sheets = stylesheets_of(render_html(booklet, root, options=options), layout_dirs(root))
-    builtin_sheets = read_sheets(layout_stylesheets(booklet, root, options), [builtin("layouts")])
+    builtin_sheets = read_sheets(layout_stylesheets(options), [builtin("layouts")])
     return why_not_stamped(sheets, builtin_sheets)
 
 

@@ -247,7 +247,7 @@ def edition_text(edition, labels) -> str:
     return str(edition)
 
 
-def layout_stylesheets(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> tuple[str, ...]:
+def layout_stylesheets(options: PrintOptions, extra=()) -> tuple[str, ...]:
     """The stylesheets a document of the booklet links, in order."""
     return STYLESHEETS + tuple(extra) + ((LOW_INK,) if options.grayscale else ())
 
@@ -260,7 +260,7 @@ def _common(booklet: Booklet, root: Path, options: PrintOptions, extra=()) -> di
         language=booklet.config.language,
         edition_text=edition_text(booklet.edition, labels),
         edition_iso=booklet.date.isoformat(),
-        stylesheets=layout_stylesheets(booklet, root, options, extra),
+        stylesheets=layout_stylesheets(options, extra),
         options=options,
     )
 
