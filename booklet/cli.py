@@ -52,14 +52,20 @@ def user_errors(command):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
-def cli():
+@click.option("--project", "-p", "project", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The booklet folder, for the command that follows (which may also take it).")
+@click.pass_context
+def cli(ctx, project):
     """Turn a folder of career profiles into a print-ready PDF booklet.
 
     \b
     Example:
       booklet check
       booklet build --only politik
+      booklet --project ~/buku-karier build
     """
+    if project is not None:  # `booklet -p DIR build` as well as `booklet build -p DIR`
+        ctx.default_map = {name: {"project": project} for name in cli.commands}
 
 
 @cli.command()

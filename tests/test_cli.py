@@ -376,3 +376,10 @@ def test_more_template_mistakes_are_sentences(mini, monkeypatch, mistake):
         assert words in result.output
         if name:
             assert f"mini/layouts/{name}:" in result.output and "layouts/layouts" not in result.output
+
+
+def test_the_project_may_come_before_the_command(mini):
+    result = run("--project", mini, "check")
+    assert result.exit_code == 0 and result.output.strip().splitlines()[-1].startswith("3 profiles")
+    assert run("-p", mini, "build", "--only", "perawat").exit_code == 0
+    assert (mini / "dist" / "booklet-perawat.pdf").is_file()
