@@ -176,7 +176,10 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
     target = check_output(library.root, Path(output) if output else default_output(library, booklet, options, impose))
     in_parts = not single_pass and options.pdf_variant is None
     notes = ()
-    if in_parts and (found := _why_not_in_parts(booklet, library.root, options)):
+    # The whole booklet as one document's HTML, drawn once per set of options: the layout check
+    # reads its stylesheets, and a layout that needs the single pass renders it.
+    whole_html = functools.lru_cache(maxsize=2)(lambda options: render_html(booklet, library.root, options=options))
+    if in_parts and (found := _why_not_in_parts(library.root, options, whole_html)):
         in_parts = False
         path, reason = found
         where = f"{path}: note: the stylesheet" if path else "note: the page rules (paper.j2)"
@@ -187,7 +190,7 @@ def _build(library: Library, only, exclude, paper, output, options: PrintOptions
         if in_parts:
             return render_parts(booklet, library.root, options, jobs=jobs, cache_folder=cache_folder,
                                 progress=progress, finish=functools.partial(finish_pdf, booklet, options=options))
-        html = render_html(booklet, library.root, options=options)
+        html = whole_html(options)
         if not (notes and cache_folder):  # the single pass as asked for (the reference): never cached
             return render_isolated(html, library.root, options.pdf_variant, started_workers(render_workers(jobs)))
         # A layout the fast build cannot do: the whole document is cached instead, so that a
@@ -260,13 +263,13 @@ def render_isolated(html: str, root: Path, pdf_variant: str | None = None, pool:
         return worker.submit(_render_one, html, root, pdf_variant, final=True).result()
 
 
-def _why_not_in_parts(booklet: Booklet, root: Path, options: PrintOptions) -> tuple[Path | None, str] | None:
+def _why_not_in_parts(root: Path, options: PrintOptions, whole_html) -> tuple[Path | None, str] | None:
     """Why the booklet folder's own layout needs the single pass (see folio_css), if it does:
     its stylesheets as the whole booklet's document applies them (links and <style> elements
     of any template), against booklet's own layout's."""
     if not (root / "layouts").is_dir():
         return None  # booklet's own layouts are made for the fast build (tested)
-    sheets = stylesheets_of(render_html(booklet, root, options=options), layout_dirs(root))
+    sheets = stylesheets_of(whole_html(options), layout_dirs(root))
     builtin_sheets = read_sheets(layout_stylesheets(options), [builtin("layouts")])
     return why_not_stamped(sheets, builtin_sheets)
 
