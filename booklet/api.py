@@ -48,9 +48,10 @@ class Handout:
     page_count: int
 
 
-def load(root: Path) -> Library:
-    """Read a booklet folder; raise the first error found (`check` reports them all)."""
-    library = load_library(Path(root))
+def load(root: Path, only=(), exclude=()) -> Library:
+    """Read a booklet folder, or the profiles a selection names; raise the first error found
+    (`check` reports them all)."""
+    library = load_library(Path(root), only, exclude)
     if library.errors:
         raise BookletError.from_problem(library.errors[0])
     return library
@@ -84,7 +85,7 @@ def build(root: Path, only=(), exclude=(), paper: str | None = None, output: Pat
     tagged PDF variant (a structure tree cannot be stitched together from parts)."""
     if library is None:
         start_early(root, only, exclude, paper, options, impose, single_pass, jobs, cache)
-        library = load(root)
+        library = load(root, only, exclude)
     with build_lock(library.root):
         return _build(library, only, exclude, paper, output, options, impose, single_pass, jobs, cache, progress)
 
@@ -291,7 +292,7 @@ def _check_imposable(library: Library, paper: str | None, options: PrintOptions,
 def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: Path | None = None,
              library: Library | None = None, options: PrintOptions = PrintOptions()) -> tuple[Handout, ...]:
     """One short PDF per selected profession: its spread under a small header, pages 1..n."""
-    library = library or load(root)
+    library = library or load(root, only, exclude)
     booklet = prepare(library, only, exclude, paper)
     folder = check_output(library.root, Path(output) if output else library.root / library.config.output / "handouts", kind="folder")
     made = []
@@ -328,7 +329,7 @@ def check_layouts(library: Library) -> list:
 def build_html(root: Path, only=(), exclude=(), output: Path | None = None, library: Library | None = None):
     """The HTML edition: dist/html/ (or dist/html-<sel>/), or `output` as the folder."""
     from .web import write_html_edition
-    library = library or load(root)
+    library = library or load(root, only, exclude)
     booklet = prepare(library, only, exclude)
     folder = Path(output) if output else library.root / library.config.output / (
         f"html-{booklet.selection}" if booklet.selection else "html")

@@ -197,17 +197,17 @@ def print_options(command):
 
 def _read_selection(project: Path, only, exclude) -> Library:
     """Load and report problems; a selector that matches nothing is a usage error."""
-    library = load_library(project)
+    library = load_library(project, only, exclude)
     for problem in library.problems:
         click.echo(str(problem), err=True)
     if library.errors:
         raise SystemExit(1)
-    missing = unmatched(library.profiles, tuple(only) + tuple(exclude))
+    missing = unmatched(library, tuple(only) + tuple(exclude))
     if missing:
-        fields = ", ".join(sorted({p.field for p in library.profiles}))
+        fields = ", ".join(sorted({field for field, _ in library.files}))
         raise click.BadParameter(f"\"{missing[0]}\" matches no profession. Fields: {fields}. See `booklet list`.",
                                  param_hint="--only/--exclude")
-    if library.profiles and not select_profiles(library.profiles, only, exclude):
+    if (only or exclude) and library.files and not select_profiles(library.profiles, only, exclude):
         raise click.BadParameter("the selection leaves no profession to print.", param_hint="--only/--exclude")
     return library
 

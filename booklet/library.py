@@ -120,8 +120,9 @@ def _layout_file(root: Path, url: str) -> Path | None:
     return None
 
 
-def load_library(root: Path) -> Library:
-    """Read everything; errors in single files are collected, not raised, so `check` sees all."""
+def load_library(root: Path, only=(), exclude=()) -> Library:
+    """Read everything, or what a selection (see select.matches) names; errors in single files
+    are collected, not raised, so `check` sees all."""
     root = Path(root)
     problems: list[Problem] = []
     try:
@@ -141,12 +142,19 @@ def load_library(root: Path) -> Library:
     if len(files) > MAX_PROFILES:
         problems.append(error(source, None, f"there are {len(files)} profiles; a booklet may have at most {MAX_PROFILES}."))
         files = files[:MAX_PROFILES]
+    names = tuple((field, slugify(path.stem)) for path, field in files)
+    if only or exclude:
+        from .select import files_to_read  # here: select imports slugify from this module
+        wanted = files_to_read(names, only, exclude)
+        chosen = [file for file, name in zip(files, names) if name in wanted]
+    else:
+        chosen = files
     profiles: list[Profile] = []
     drawable = functools.cache(lambda: drawable_characters(root))
     by_slug: dict[str, Profile] = {}
     by_title: dict[str, Profile] = {}
     newest = None
-    for path, field_name in files:
+    for path, field_name in chosen:
         slug = slugify(path.stem)
         try:
             profile, found = read_profile(path, field_name, slug, drawable)
@@ -179,4 +187,4 @@ def load_library(root: Path) -> Library:
             problems.append(warning(root / "booklet.yaml", None, f"\"fields\" names \"{name}\", but source/ has no field folder of that name{hint}"))
     if not files and not any(p.severity == "error" for p in problems):
         problems.append(error(source, None, "there are no profiles; put them in source/<field>/<name>.txt."))
-    return Library(root, config, tuple(profiles), tuple(problems), newest)
+    return Library(root, config, tuple(profiles), tuple(problems), newest, names)

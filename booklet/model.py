@@ -82,6 +82,8 @@ class Library:
     profiles: tuple[Profile, ...]
     problems: tuple = ()
     newest_source_mtime: float | None = None
+    # Every profile file found, as (field, slug), read or not: a selection reads only its own.
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def errors(self):

@@ -13,16 +13,43 @@ from .text import collation_key, fold
 
 def matches(profile: Profile, selector: str) -> bool:
     """A selector is a field name, a slug, or a shell glob over `field/slug`; in any case, and
-    a name as its folder or file is called ("Kesehatan Masyarakat" for kesehatan-masyarakat)."""
-    selector = selector.strip().strip("/")
-    if any(c in selector for c in "*?["):
-        return fnmatch.fnmatchcase(profile.key, selector.lower())
-    names = "/".join(slugify(part) for part in selector.split("/"))
-    return names in (profile.field, profile.slug, profile.key, slugify(profile.title))
+    a name as its folder or file is called ("Kesehatan Masyarakat" for kesehatan-masyarakat),
+    or the profession's title."""
+    if names(profile.field, profile.slug, selector):
+        return True
+    return not _is_glob(selector) and _slug_of(selector) == slugify(profile.title)
 
 
-def unmatched(profiles, selectors) -> list[str]:
-    return [s for s in selectors if not any(matches(p, s) for p in profiles)]
+def names(field: str, slug: str, selector: str) -> bool:
+    """Whether a selector names the profile source/<field>/<slug>.txt by its folder or file."""
+    if _is_glob(selector):
+        return fnmatch.fnmatchcase(f"{field}/{slug}", selector.strip().strip("/").lower())
+    return _slug_of(selector) in (field, slug, f"{field}/{slug}")
+
+
+def _is_glob(selector: str) -> bool:
+    return any(c in selector for c in "*?[")
+
+
+def _slug_of(selector: str) -> str:
+    return "/".join(slugify(part) for part in selector.strip().strip("/").split("/"))
+
+
+def files_to_read(keys, only=(), exclude=()) -> set:
+    """Which profiles, given as (field, slug), a selection needs read: those its selectors name
+    by folder or file, so that a subset neither waits for the other profiles nor stops at a
+    mistake in one of them. A selector that names no file may be a title: then all are read."""
+    keys = list(keys)
+    if any(not any(names(*key, s) for key in keys) for s in only):
+        only = ()
+    return {key for key in keys
+            if (not only or any(names(*key, s) for s in only)) and not any(names(*key, s) for s in exclude)}
+
+
+def unmatched(library: Library, selectors) -> list[str]:
+    """The selectors that match no profile, read or not."""
+    return [s for s in selectors
+            if not any(matches(p, s) for p in library.profiles) and not any(names(*f, s) for f in library.files)]
 
 
 def select_profiles(profiles, only=(), exclude=()) -> tuple[Profile, ...]:

@@ -383,3 +383,35 @@ def test_the_project_may_come_before_the_command(mini):
     assert result.exit_code == 0 and result.output.strip().splitlines()[-1].startswith("3 profiles")
     assert run("-p", mini, "build", "--only", "perawat").exit_code == 0
     assert (mini / "dist" / "booklet-perawat.pdf").is_file()
+
+
+def test_a_subset_reads_only_the_profiles_it_names(mini):
+    # A colleague's half-written profile in another field does not stop a subset named by its
+    # folder or file; the whole booklet, and a subset named by a title, still read it.
+    broken = mini / "source" / "kesehatan" / "bidan.txt"
+    broken.write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nKesehatan:\n", encoding="utf-8")
+    mistake = f"{broken}:9: error"
+    for selection in (["--only", "politik"], ["--only", "politik/pengurus-partai-politik"],
+                      ["--only", "pol*/*"], ["--exclude", "kesehatan"], ["--exclude", "bidan"]):
+        result = run("build", "--project", mini, *selection, "-o", mini / "dist" / "subset.pdf")
+        assert result.exit_code == 0, (selection, result.output)
+        assert mistake not in result.output
+    assert "Pengurus Partai Politik" in " ".join(pdf_pages_text(mini / "dist" / "subset.pdf"))
+    for selection in ([], ["--exclude", "perawat"]):
+        result = run("build", "--project", mini, *selection)
+        assert result.exit_code == 1 and mistake in result.output, (selection, result.output)
+    result = run("build", "--project", mini, "--only", "politik", "--exclude", "astronomi")
+    assert result.exit_code == 2 and "astronomi" in result.output and "kesehatan, politik" in result.output
+
+
+def test_a_title_selects_a_profile_whose_file_is_named_otherwise(mini):
+    source = mini / "source" / "politik"
+    (source / "pengurus-partai-politik.txt").rename(source / "pengurus.txt")
+    result = run("build", "--project", mini, "--only", "Pengurus Partai Politik", "-o", mini / "dist" / "t.pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_pages_text(mini / "dist" / "t.pdf"))
+    assert "Pengurus Partai Politik" in text and "Koordinator Pertemuan Politik" not in text
+    # Only reading every profile finds a title: a mistake in any of them then stops the build.
+    (mini / "source" / "kesehatan" / "bidan.txt").write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nKesehatan:\n", encoding="utf-8")
+    result = run("build", "--project", mini, "--only", "Pengurus Partai Politik", "-o", mini / "dist" / "t.pdf")
+    assert result.exit_code == 1 and "bidan.txt:9: error" in result.output

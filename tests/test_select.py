@@ -19,7 +19,7 @@ def test_selectors_match_field_slug_and_glob():
     assert matches(perawat, "kesehatan") and matches(perawat, "perawat")
     assert matches(perawat, "kes*/*") and matches(perawat, "*/per*")
     assert not matches(perawat, "politik")
-    assert unmatched(lib.profiles, ["politik", "nothing-here"]) == ["nothing-here"]
+    assert unmatched(lib, ["politik", "nothing-here"]) == ["nothing-here"]
     # As a counselor types them: any case, the folder's or file's name as written.
     assert matches(perawat, "Kesehatan") and matches(perawat, "PERAWAT") and matches(perawat, "Kesehatan/Perawat")
     assert matches(perawat, "KES*/*") and matches(perawat, " kesehatan/ ")
