@@ -8,10 +8,13 @@ rules cannot:
   consonant and r alone between vowels go together: ke-pri-ba-di-an, di-pro-ses;
 - ng, ny, kh and sy are one consonant each: pe-ngor-ga-ni-sa-si, peng-gu-na, ma-sya-ra-kat
   (and sh, ch, th, ph, gh, ck, wh, for English words: ma-chine, fa-shion);
-- two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai), and ou.
+- two vowels are two syllables (si-a-pa), except the diphthongs ai, au, ei, oi (pan-tai), and ou;
+- no break before a last consonant and e (ma-chine, de-kade).
 
-Abbreviations and names with capitals inside (PUSKESMAS, WhatsApp) are not hyphenated at all
-(layout.whole_words).
+English words of the trade that these rules would break wrongly (sof-tware, he-adline,
+te-amwork, websi-te) keep the breaks American English gives them (soft-ware, head-line), also
+with an Indonesian ending (software-nya). Abbreviations and names with capitals inside
+(PUSKESMAS, WhatsApp) are not hyphenated at all (layout.whole_words).
 
 WeasyPrint hyphenates with pyphen; `install` registers these patterns as pyphen's dictionary
 for Indonesian. The dictionary file is generated: `python -m booklet.hyphenation` rewrites it.
@@ -30,6 +33,19 @@ CONSONANTS = "bcdfghjklmnpqrstvwxyz"
 DIGRAPHS = ("ng", "ny", "kh", "sy", "sh", "ch", "th", "ph", "gh", "ck", "wh")
 DIPHTHONGS = ("ai", "au", "ei", "oi", "ou")
 ONSETS = "bdfgkpt"  # consonants that start a syllable with r after them: pr, kr, tr...
+# English words a career profile uses, six letters or more, that the Indonesian rules break
+# where English does not: a silent e (web-si-te), vowel pairs (he-ad-line, te-am-work), a compound
+# (sof-tware, wor-kshop). Words the two agree on closely enough (marketing, interview) are not here.
+ENGLISH = """
+background backend brainstorming branding broadcasting career caregiver coaching copywriter
+copywriting creative database deadline endorsement engineer engineering entrepreneur feedback
+fitness framework franchise freelance freelancer frontend fullstack guideline hairstylist
+hardware headhunter headline healthcare homecare housekeeping influencer keyboard leader
+leadership lifestyle makeup merchandise mindset multitasking network networking offline online
+outline outsourcing overtime pipeline podcast prototype research showroom smartphone software
+speaking stakeholder startup storytelling streaming teacher teamwork timeline update upgrade
+warehouse website wellness wireframe workload workshop
+""".split()
 
 
 def patterns() -> list[str]:
@@ -48,7 +64,21 @@ def patterns() -> list[str]:
     # particle -lah (tidak-lah, not tida-klah) and pub-lik, ap-li-ka-si, sik-lus. Longer runs
     # keep the rule above: in-stru-men, ul-tra.
     found += [f"{v}1{c}4r{w}" for v in VOWELS for c in ONSETS for w in VOWELS]
+    # No break before a final consonant and e: an English e is silent (machi-ne, guideli-ne), and
+    # an Indonesian word ending so keeps a break further in (de-kade, epi-sode).
+    found += [f"6{c}e." for c in CONSONANTS]
+    found += [_english(word) for word in ENGLISH]
     return _merged(found)
+
+
+def _english(word: str) -> str:
+    """A pattern for the start of a word ('.' is its edge) that allows English's breaks in it (9)
+    and forbids every other (8): higher than any rule above, so it decides there, and open at the
+    end, so the rules above still break an ending after it."""
+    import pyphen
+    allowed = set(pyphen.Pyphen(lang="en_US", left=2, right=2).positions(word))
+    return "." + "".join(letter + ("" if i == len(word) else "9" if i in allowed else "8")
+                         for i, letter in enumerate(word, start=1))
 
 
 def _merged(patterns: list[str]) -> list[str]:

@@ -17,7 +17,9 @@ pan-tai ker-bau peng-gu-na ang-ka bang-krut ter-nya-ta ber-syu-kur ikh-las pa-ka
 ke-se-ha-tan pen-de-ngar kam-pa-nye mem-pre-dik-si per-kem-ba-ngan me-nya-nyi struk-tur
 tran-spor-ta-si u-ni-ver-si-tas in-do-ne-si-a tek-no-lo-gi a-po-te-ker sang-gup a-khir
 ke-pri-ba-di-an di-pro-ses di-kri-tik se-pro-fe-si di-kre-dit-kan ul-tra ben-trok sas-tra
-ma-chi-ne pho-to-shop ti-dak-lah cu-kup-lah pub-lik ap-li-ka-si""".split()
+ma-chine pho-to-shop ti-dak-lah cu-kup-lah pub-lik ap-li-ka-si
+soft-ware soft-ware-nya head-line team-work web-site work-shop smart-phone dead-line on-line
+free-lancer lead-er-ship up-date data-base de-kade guide-line""".split()
 
 
 def test_the_committed_dictionary_is_generated_from_the_rules():
