@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import BookletError, Problem, warning
 from .model import Profile
-from .text import clean_lines, decode
+from .text import HYPHENATION_MARK, clean_lines, decode
 
 # The five parts in booklet order: (key, canonical heading, is a list).
 PARTS = (
@@ -56,6 +56,7 @@ _ETC_END = re.compile(r"(?:,\s*|\s+)(?i:dll|dsb|dst|etc)\.$|,\s*(?i:dll|dsb|dst|
                       r"|,?\s+(?i:dan lain[- ](?:lain|sebagainya))\.?$")
 # A line of a text part that starts a list inside the text, after a line ending with ":"
 # (not a dash: a hard-wrapped line of prose may start with one).
+_BROKEN_WORD = re.compile(r"\w[-\u2010]$")  # a line that ends inside a word
 _BULLET_LINE = re.compile(r"^(?:[" + _BULLETS + r"]|\d{1,2}[.)]|[a-z][.)])\s")
 # A list item longer than this, or holding more than one sentence, is a paragraph.
 _MAX_ITEM_WORDS = 25
@@ -340,7 +341,14 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             shown.append((number, item))
             continue
         elif current.open_paragraph and not (current.listing and _BULLET_LINE.match(line)):
-            current.blocks[-1] += " " + line
+            previous = current.blocks[-1]
+            if _BROKEN_WORD.search(previous) and line[:1].isalpha():
+                # A word broken over two lines (text copied from a PDF or an e-mail) is one word
+                # again: with its hyphen (anak-anak, detail-oriented), without a hyphenation
+                # mark that only broke the line (U+2010, a soft hyphen).
+                current.blocks[-1] = (previous[:-1] if previous.endswith(HYPHENATION_MARK) else previous) + line
+            else:
+                current.blocks[-1] += " " + line
         else:
             current.blocks.append(line)
             current.open_paragraph = True

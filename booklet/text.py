@@ -12,6 +12,9 @@ from .errors import BookletError, Problem, warning
 MAX_FILE_BYTES = 1_000_000
 MAX_LINE_CHARS = 50_000
 
+# The mark of a word hyphenated at a line's end in text copied from a PDF (WeasyPrint's, or a
+# soft hyphen); the reader joins such a word again without it.
+HYPHENATION_MARK = "\u2010"
 # Zero-width characters, soft hyphens and emoji variation selectors (a phone's "✔️").
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0e\ufe0f"), None)
 _BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -83,6 +86,8 @@ def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
         if _SURROGATE.search(raw):
             raise BookletError(path, number, "the line contains an invalid character (a lone surrogate); save the file as UTF-8 again.")
         line = unicodedata.normalize("NFC", raw)
+        if line.rstrip().endswith("\u00ad"):  # a soft hyphen that broke a word at the line's end
+            line = line.rstrip()[:-1] + HYPHENATION_MARK
         if _INVISIBLE_CHARS.search(line):
             line = line.translate(_INVISIBLE)
         if not line.isprintable():  # fast path: most lines hold only printable characters

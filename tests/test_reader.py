@@ -625,3 +625,15 @@ def test_headings_stacked_above_all_the_text_are_an_error():
         text = "Judul\n\n" + "\n\n".join(h + ("\n\n" + written[i] if i in written else "") for i, h in enumerate(headings))
         _, problems = parse(text)
         assert {p.severity for p in problems} == {"warning"}, (written, problems)
+
+
+def test_a_word_broken_at_a_wrapped_line_is_one_word_again():
+    # Copied from a PDF or an e-mail: a hyphen of the text stays (anak-anak), a hyphenation
+    # mark that only broke the line goes (WeasyPrint's U+2010, a soft hyphen); a dash between
+    # words keeps its spaces.
+    wrapped = ("Anak-\nanak yang detail-\noriented menyukai pengorganisa\u2010\nsian dan tidak takut kesa\u00ad\n"
+               "lahan, kata orang \u2013\nsebuah kebiasaan.")
+    profile, problems = parse(seed_text().replace("Tugas utama", f"{wrapped}\n\nTugas utama", 1))
+    assert ("Anak-anak yang detail-oriented menyukai pengorganisasian dan tidak takut kesalahan, "
+            "kata orang \u2013 sebuah kebiasaan.") in profile.overview
+    assert not problems
