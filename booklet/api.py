@@ -66,7 +66,7 @@ def default_output(library: Library, booklet: Booklet, options: PrintOptions = P
 def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> Booklet:
     if paper:
         library = dataclasses.replace(library, config=dataclasses.replace(library.config, paper=paper.upper()))
-    if not library.profiles:
+    if not library.profiles and not (only or exclude):
         raise BookletError(library.root / "source", None, "no profile has any text yet, so there is nothing to print; write one under a heading of a file in source/<field>/ (booklet new makes one).")
     if not select_profiles(library.profiles, only, exclude):
         raise BookletError(library.root / "source", None, "the selection leaves no profession to print.")

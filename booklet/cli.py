@@ -204,7 +204,7 @@ def _read_selection(project: Path, only, exclude) -> Library:
         raise SystemExit(1)
     missing = unmatched(library, tuple(only) + tuple(exclude))
     if missing:
-        fields = ", ".join(sorted({field for field, _ in library.files}))
+        fields = ", ".join(sorted({file[0] for file in library.files}))
         raise click.BadParameter(f"\"{missing[0]}\" matches no profession. Fields: {fields}. See `booklet list`.",
                                  param_hint="--only/--exclude")
     if (only or exclude) and library.files and not select_profiles(library.profiles, only, exclude):

@@ -39,7 +39,7 @@ ONSETS = "bdfgkpt"  # consonants that start a syllable with r after them: pr, kr
 ENGLISH = """
 background backend brainstorming branding broadcasting career caregiver coaching copywriter
 copywriting creative database deadline endorsement engineer engineering entrepreneur feedback
-fitness framework franchise freelance freelancer frontend fullstack guideline hairstylist
+fitness framework franchise freelance freelancer fullstack guideline hairstylist
 hardware headhunter headline healthcare homecare housekeeping influencer keyboard leader
 leadership lifestyle makeup merchandise mindset multitasking network networking offline online
 outline outsourcing overtime pipeline podcast prototype research showroom smartphone software

@@ -11,7 +11,7 @@ from .config import load_config
 from .errors import BookletError, Problem, cannot_read, error, warning
 from .model import Config, Library, Profile
 from .paths import builtin, font_files
-from .reader import EmptyProfile, read_profile
+from .reader import EmptyProfile, read_profile, title_of
 from .text import fold
 
 MAX_PROFILES = 5000
@@ -142,11 +142,13 @@ def load_library(root: Path, only=(), exclude=()) -> Library:
     if len(files) > MAX_PROFILES:
         problems.append(error(source, None, f"there are {len(files)} profiles; a booklet may have at most {MAX_PROFILES}."))
         files = files[:MAX_PROFILES]
-    names = tuple((field, slugify(path.stem)) for path, field in files)
+    # A selection parses only its own profiles: a subset neither waits for the others nor stops
+    # at a mistake in one of them. Which they are, each file's title tells (a selector may be
+    # one), read without the rest; a file whose title cannot be told so is read whole.
+    names = [(field, slugify(path.stem), title_of(path) if only or exclude else None) for path, field in files]
     if only or exclude:
-        from .select import files_to_read  # here: select imports slugify from this module
-        wanted = files_to_read(names, only, exclude)
-        chosen = [file for file, name in zip(files, names) if name in wanted]
+        from .select import selected  # here: select imports slugify from this module
+        chosen = [file for file, name in zip(files, names) if name[2] is None or selected(*name, only, exclude)]
     else:
         chosen = files
     profiles: list[Profile] = []
@@ -179,6 +181,12 @@ def load_library(root: Path, only=(), exclude=()) -> Library:
         profiles.append(profile)
         mtime = path.stat().st_mtime
         newest = mtime if newest is None else max(newest, mtime)
+    unread = set(files) - set(chosen)
+    for path, _ in unread:  # the edition date is the newest profile's, as in a whole booklet
+        try:
+            newest = max(newest or 0, path.stat().st_mtime)
+        except OSError:
+            pass
     folders = {field for _, field in files}
     for name, _ in config.field_titles:
         if name not in folders and files:
@@ -187,4 +195,4 @@ def load_library(root: Path, only=(), exclude=()) -> Library:
             problems.append(warning(root / "booklet.yaml", None, f"\"fields\" names \"{name}\", but source/ has no field folder of that name{hint}"))
     if not files and not any(p.severity == "error" for p in problems):
         problems.append(error(source, None, "there are no profiles; put them in source/<field>/<name>.txt."))
-    return Library(root, config, tuple(profiles), tuple(problems), newest, names)
+    return Library(root, config, tuple(profiles), tuple(problems), newest, tuple(names))

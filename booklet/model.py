@@ -82,8 +82,9 @@ class Library:
     profiles: tuple[Profile, ...]
     problems: tuple = ()
     newest_source_mtime: float | None = None
-    # Every profile file found, as (field, slug), read or not: a selection reads only its own.
-    files: tuple[tuple[str, str], ...] = ()
+    # Every profile file found, as (field, slug, title or None), read or not: a selection reads
+    # only its own profiles.
+    files: tuple[tuple[str, str, str | None], ...] = ()
 
     @property
     def errors(self):

@@ -487,6 +487,21 @@ def _short(line: str) -> str:
     return line if len(line) <= 60 else line[:57] + "…"
 
 
+def title_of(path: Path) -> str | None:
+    """The profession's title as parse_profile reads it, from the file's first lines alone; None
+    if it cannot be told so (a file that is empty, unreadable or not a profile)."""
+    try:
+        text, _ = decode(path.read_bytes(), path)
+        lines, _ = clean_lines(text[:4000], path)
+    except (OSError, BookletError):
+        return None
+    content = [line for line in lines[:-1] if line]  # the last line may be cut short
+    if not content:
+        return None
+    title = _unquoted(content[0].strip("#*_ ")) or content[0]
+    return None if heading_kind(title) or not any(c.isalpha() for c in title) else title
+
+
 def read_profile(path: Path, field_name: str, slug: str, drawable=None) -> tuple[Profile, list[Problem]]:
     """Read and parse a profile file (`drawable`: see parse_profile)."""
     try:

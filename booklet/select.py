@@ -15,46 +15,31 @@ def matches(profile: Profile, selector: str) -> bool:
     """A selector is a field name, a slug, or a shell glob over `field/slug`; in any case, and
     a name as its folder or file is called ("Kesehatan Masyarakat" for kesehatan-masyarakat),
     or the profession's title."""
-    if names(profile.field, profile.slug, selector):
-        return True
-    return not _is_glob(selector) and _slug_of(selector) == slugify(profile.title)
+    return names(profile.field, profile.slug, profile.title, selector)
 
 
-def names(field: str, slug: str, selector: str) -> bool:
-    """Whether a selector names the profile source/<field>/<slug>.txt by its folder or file."""
-    if _is_glob(selector):
-        return fnmatch.fnmatchcase(f"{field}/{slug}", selector.strip().strip("/").lower())
-    return _slug_of(selector) in (field, slug, f"{field}/{slug}")
+def names(field: str, slug: str, title: str | None, selector: str) -> bool:
+    """Whether a selector names the profile source/<field>/<slug>.txt with this title."""
+    selector = selector.strip().strip("/")
+    if any(c in selector for c in "*?["):
+        return fnmatch.fnmatchcase(f"{field}/{slug}", selector.lower())
+    wanted = "/".join(slugify(part) for part in selector.split("/"))
+    return wanted in (field, slug, f"{field}/{slug}") or (title is not None and wanted == slugify(title))
 
 
-def _is_glob(selector: str) -> bool:
-    return any(c in selector for c in "*?[")
-
-
-def _slug_of(selector: str) -> str:
-    return "/".join(slugify(part) for part in selector.strip().strip("/").split("/"))
-
-
-def files_to_read(keys, only=(), exclude=()) -> set:
-    """Which profiles, given as (field, slug), a selection needs read: those its selectors name
-    by folder or file, so that a subset neither waits for the other profiles nor stops at a
-    mistake in one of them. A selector that names no file may be a title: then all are read."""
-    keys = list(keys)
-    if any(not any(names(*key, s) for key in keys) for s in only):
-        only = ()
-    return {key for key in keys
-            if (not only or any(names(*key, s) for s in only)) and not any(names(*key, s) for s in exclude)}
+def selected(field: str, slug: str, title: str | None, only=(), exclude=()) -> bool:
+    return ((not only or any(names(field, slug, title, s) for s in only))
+            and not any(names(field, slug, title, s) for s in exclude))
 
 
 def unmatched(library: Library, selectors) -> list[str]:
     """The selectors that match no profile, read or not."""
-    return [s for s in selectors
-            if not any(matches(p, s) for p in library.profiles) and not any(names(*f, s) for f in library.files)]
+    return [s for s in selectors if not any(names(*file, s) for file in library.files)
+            and not any(matches(p, s) for p in library.profiles)]
 
 
 def select_profiles(profiles, only=(), exclude=()) -> tuple[Profile, ...]:
-    chosen = [p for p in profiles if not only or any(matches(p, s) for s in only)]
-    return tuple(p for p in chosen if not any(matches(p, s) for s in exclude))
+    return tuple(p for p in profiles if selected(p.field, p.slug, p.title, only, exclude))
 
 
 def selection_label(only=(), exclude=()) -> str | None:

@@ -1,6 +1,7 @@
 """The command line, through click's CliRunner: messages, exit codes, no tracebacks."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from click.testing import CliRunner
 
+from booklet.api import build
 from booklet.cli import cli
 
 from .conftest import MINI, ROOT, pdf_pages_text
@@ -411,7 +413,25 @@ def test_a_title_selects_a_profile_whose_file_is_named_otherwise(mini):
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_pages_text(mini / "dist" / "t.pdf"))
     assert "Pengurus Partai Politik" in text and "Koordinator Pertemuan Politik" not in text
-    # Only reading every profile finds a title: a mistake in any of them then stops the build.
+    # Titles are read from each file's first lines: a mistake further down another file does
+    # not stop a subset named by a title either, nor one that leaves a profession out by its title.
     (mini / "source" / "kesehatan" / "bidan.txt").write_text("Bidan\n\nProfil Profesi\n\nIsi.\n\nJurusan Kuliah yang Mendukung\n\nKesehatan:\n", encoding="utf-8")
-    result = run("build", "--project", mini, "--only", "Pengurus Partai Politik", "-o", mini / "dist" / "t.pdf")
-    assert result.exit_code == 1 and "bidan.txt:9: error" in result.output
+    for selection in (["--only", "Pengurus Partai Politik"], ["--only", "politik", "--exclude", "Pengurus Partai Politik"],
+                      ["--only", "kesehatan", "--exclude", "Bidan"]):
+        result = run("build", "--project", mini, *selection, "-o", mini / "dist" / "t.pdf")
+        assert result.exit_code == 0 and "bidan.txt" not in result.output, (selection, result.output)
+    assert "Pengurus Partai Politik" not in " ".join(pdf_pages_text(mini / "dist" / "t.pdf"))
+
+
+def test_a_subset_reads_a_title_that_is_also_a_field_name_and_dates_as_the_whole(mini):
+    # politik/menteri.txt is titled "Kesehatan": --only kesehatan takes it too, read or not.
+    seed = (mini / "source" / "politik" / "pengurus-partai-politik.txt").read_text(encoding="utf-8")
+    menteri = mini / "source" / "politik" / "menteri.txt"
+    menteri.write_text(seed.replace("Pengurus Partai Politik", "Kesehatan", 1), encoding="utf-8")
+    for path in (mini / "source").rglob("*.txt"):
+        os.utime(path, (1_760_000_000, 1_760_000_000))
+    os.utime(menteri, (1_770_000_000, 1_770_000_000))  # the newest file, outside the subset
+    whole = build(mini)
+    subset = build(mini, only=("kesehatan",), output=mini / "dist" / "k.pdf")
+    assert {p.key for p in subset.booklet.profiles} == {"kesehatan/perawat", "politik/menteri"}
+    assert subset.booklet.date == whole.booklet.date
