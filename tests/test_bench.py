@@ -41,3 +41,16 @@ def test_tree_rss_counts_grandchildren(tmp_path):
             except ProcessLookupError:
                 pass
         shell.wait()
+
+
+def test_bound_measures_renders_of_the_corpus(tmp_path):
+    # bench/bound.py drives booklet's render internals directly: a change to them must not
+    # leave it measuring nothing (or the wrong field).
+    from bench.bound import render_cpu
+    from bench.corpus import write_corpus
+    write_corpus(12, tmp_path / "corpus")
+    field = sorted(p.name for p in (tmp_path / "corpus" / "source").iterdir())[0]
+    in_parts, in_one, whole_front, subset_count, subset_front = render_cpu(tmp_path / "corpus", 8, field)
+    assert subset_count == len(list((tmp_path / "corpus" / "source" / field).glob("*.txt"))) > 0
+    assert 0.005 < in_parts < 5 and 0.005 < in_one < 5
+    assert 0 < subset_front <= whole_front * 1.5
