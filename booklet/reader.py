@@ -75,6 +75,10 @@ _ABBREVIATIONS = frozenset("""
 # An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
 _ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
 _QUOTES = "\"'“”‘’«»"
+# Words no item ends with: an item that does went on to the next line.
+_SERIES_END = re.compile(r",\s*(dan|atau|serta|and|or)$", re.IGNORECASE)
+_JOINING_WORD_END = re.compile(r"(?:^|\s)(?:dan|atau|serta|dengan|di|ke|dari|untuk|bagi|pada|oleh|yang|&|and|or|of|for)$",
+                               re.IGNORECASE)
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -189,6 +193,28 @@ def _list_item(text: str) -> str:
     if _ETC.match(item):
         return ""
     return _ETC_END.sub("", item) if _ETC_WORD.search(item) else item
+
+
+def _continued_item(item: str, written: str, line: str) -> tuple[str, str] | None:
+    """The item `item` (its line as `written`) and the next line `line` as one, and why, if
+    `item` cannot end where it does: inside brackets, inside a word, on a word that joins it to
+    more ("Dinas Pendidikan dan", "Lembaga yang bergerak di", a series "A, B, dan"). A list
+    written with "dan" after a comma ("Hukum, dan") has lost it already (_list_item); a line
+    that starts with a list marker is an item."""
+    if _BROKEN_WORD.search(item) and line[:1].isalpha():
+        joined, why = (item[:-1] if item.endswith(HYPHENATION_MARK) else item) + line, "inside a word"
+    elif item.count("(") > item.count(")"):
+        joined, why = item + " " + line, "inside brackets"
+    elif _JOINING_WORD_END.search(item):
+        joined, why = item + " " + line, f"with \"{item.split()[-1]}\""
+    elif (series := _SERIES_END.search(written)) and item.count(",") >= 1:
+        # "Kementerian Pendidikan, Kebudayaan, Riset, dan" goes on; "Puskesmas, dan" (a list
+        # that joins its items so) does not.
+        joined, why = f"{item}, {series.group(1)} {line}", f"with \"{series.group(1)}\" after a series"
+    else:
+        return None
+    joined = _list_item(joined)
+    return (joined, why) if joined and not _is_paragraph(joined) else None
 
 
 def _without_full_stop(item: str) -> str:
@@ -331,6 +357,16 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 raise BookletError(path, number, f"\"{_short(line)}\" looks like the heading of another profession's profile; a file holds one profession.")
             if line.endswith(":"):
                 raise BookletError(path, number, f"\"{_short(line)}\" ends with a colon, like an introduction or a group's name, but a list holds only items, one a line; move it into the text above, or leave it out.")
+            if current.item_lines and current.item_lines[-1] == number - 1 and not _MARKER.match(line):
+                continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line)
+                if continued:
+                    # An item wrapped over two lines (copied out of a PDF or a narrow column).
+                    joined, why = continued
+                    problems.append(warning(path, number, f"read lines {number - 1} and {number} as one item, \"{_short(joined)}\" (the first ends {why})."))
+                    current.blocks[-1] = joined
+                    current.item_lines[-1] = number
+                    shown.append((number, line))
+                    continue
             item = _list_item(line)
             if not item:
                 continue

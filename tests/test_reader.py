@@ -476,6 +476,35 @@ def test_lists_as_counselors_write_them(text, majors, employers):
     assert profile.overview == ("Teks.",) and profile.fit == ("Ya.",) and profile.reality == ("Teks.",)
 
 
+@pytest.mark.parametrize("lines, employers, first_ends", [
+    pytest.param("Dinas Pendidikan dan\nKebudayaan", ("Dinas Pendidikan dan Kebudayaan",), 'with "dan"', id="and"),
+    pytest.param("Lembaga yang bergerak di\nbidang kesehatan", ("Lembaga yang bergerak di bidang kesehatan",), 'with "di"', id="preposition"),
+    pytest.param("Badan Pusat Statistik (BPS\nRI)", ("Badan Pusat Statistik (BPS RI)",), "inside brackets", id="bracket"),
+    pytest.param("Kementerian Pen\u2010\ndidikan", ("Kementerian Pendidikan",), "inside a word", id="pdf-hyphenation"),
+    pytest.param("Kementerian Pen\u00ad\ndidikan", ("Kementerian Pendidikan",), "inside a word", id="soft-hyphen"),
+    pytest.param("Kementerian Pendidikan, Kebudayaan, Riset, dan\nTeknologi",
+                 ("Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi",), 'with "dan" after a series', id="series"),
+])
+def test_an_item_wrapped_over_two_lines_is_one_item_with_a_warning(lines, employers, first_ends):
+    text = SHORT + MAJORS + "Contoh perusahaan atau institusi yang membutuhkan\n\nRumah Sakit\n" + lines + "\nPuskesmas\n"
+    profile, problems = parse(text)
+    assert profile.employers == ("Rumah Sakit", *employers, "Puskesmas")
+    second = text.splitlines().index(lines.splitlines()[1]) + 1
+    assert [(p.severity, p.line) for p in problems] == [("warning", second)]
+    assert f"lines {second - 1} and {second} as one item" in problems[0].message and first_ends in problems[0].message
+
+
+@pytest.mark.parametrize("lines, employers", [
+    pytest.param("Rumah Sakit,\nPuskesmas, dan\nKlinik", ("Rumah Sakit", "Puskesmas", "Klinik"), id="list-joined-with-and"),
+    pytest.param("Dinas Pendidikan dan\n- Klinik", ("Dinas Pendidikan dan", "Klinik"), id="marker-starts-an-item"),
+    pytest.param("Dinas Pendidikan dan\n\nKlinik", ("Dinas Pendidikan dan", "Klinik"), id="blank-line-between"),
+    pytest.param("Kementerian Dalam Negeri\nKomisi Pemilihan Umum", ("Kementerian Dalam Negeri", "Komisi Pemilihan Umum"), id="whole-items"),
+])
+def test_items_that_can_end_where_they_do_stay_apart(lines, employers):
+    profile, problems = parse(SHORT + MAJORS + "Contoh perusahaan atau institusi yang membutuhkan\n\n" + lines + "\n")
+    assert profile.employers == employers and problems == []
+
+
 @pytest.mark.parametrize("change", [
     pytest.param(lambda t: t.replace("sebagai Perawat", "sbg Perawat"), id="sbg"),
     pytest.param(lambda t: t.replace("Apa saya", "\U0001F914 Apa saya"), id="emoji"),
