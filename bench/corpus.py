@@ -24,10 +24,12 @@ DOMAINS = ("Air Bersih", "Anggaran", "Arsip", "Bahasa", "Bangunan", "Cuaca", "Da
            "Obat", "Pajak", "Pangan", "Pelabuhan", "Perpustakaan", "Perumahan", "Properti", "Radio",
            "Rekam Medis", "Sekolah", "Sosial", "Statistik", "Tanah", "Tata Kota", "Udara", "Usaha Kecil",
            "Vaksin", "Wisata", "Yayasan", "Zonasi")
+JOINING_WORDS = {"dan", "atau", "serta", "dengan", "di", "ke", "dari", "untuk", "bagi", "pada", "oleh", "yang"}
 MAJOR_HEADS = ("Ilmu", "Teknik", "Manajemen", "Pendidikan", "Studi", "Sistem", "Kajian", "Rekayasa")
 MAJOR_TAILS = ("Administrasi", "Akuntansi", "Biologi", "Ekonomi", "Farmasi", "Fisika", "Geografi",
                "Hukum", "Informatika", "Kesehatan Masyarakat", "Kimia", "Komunikasi", "Lingkungan",
                "Matematika", "Pertanian", "Psikologi", "Sejarah", "Sosiologi")
+
 
 
 def vocabulary() -> list[str]:
@@ -59,6 +61,8 @@ def write_corpus(n: int, target: Path) -> None:
     rng = random.Random(n)
     words = vocabulary()
     majors = [f"{h} {t}" for h in MAJOR_HEADS for t in MAJOR_TAILS][:120]
+    # A name does not end on a word like "dan" or "ke" (the reader would join the next line to it).
+    name_ends = [word for word in words if word not in JOINING_WORDS]
     target = Path(target)
     (target / "source").mkdir(parents=True, exist_ok=True)
     for index, title in enumerate(titles(n, rng)):
@@ -72,7 +76,7 @@ def write_corpus(n: int, target: Path) -> None:
         body += [paragraph(rng, words) + "\n" for _ in range(3)]
         body += ["Jurusan Kuliah yang Mendukung", ""] + rng.sample(majors, 10) + [""]
         body += ["Contoh perusahaan atau institusi yang membutuhkan", ""]
-        body += [f"{rng.choice(('PT', 'CV', 'Dinas', 'Balai', 'Yayasan'))} {rng.choice(words).title()} {rng.choice(words).title()}"
+        body += [f"{rng.choice(('PT', 'CV', 'Dinas', 'Balai', 'Yayasan'))} {rng.choice(words).title()} {rng.choice(name_ends).title()}"
                  for _ in range(10)]
         folder = target / "source" / field
         folder.mkdir(exist_ok=True)
