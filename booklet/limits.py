@@ -166,7 +166,15 @@ class Workers:
         queue = getattr(self.pool, "_call_queue", None)
         if queue is not None:
             queue.cancel_join_thread()
+        manager = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False, cancel_futures=True)
+        # The pool's thread notices the dead workers and closes its pipe. Python's exit wakes that
+        # thread through the same pipe, unguarded (fixed in 3.12): were the two to meet, a Ctrl-C
+        # would end with "Exception ignored ... Bad file descriptor" and a traceback. So the thread
+        # is let finish first (it has nothing left to wait for: the workers are dead, the queue
+        # released).
+        if manager is not None and manager is not threading.current_thread():
+            manager.join(timeout=10)
 
 
 _started: dict[int, Workers] = {}

@@ -80,3 +80,19 @@ def test_the_time_limit_repeats_when_its_first_alarm_is_swallowed():
     with pytest.raises(limits.BookletError, match="longer than 0.05 s"):
         limits.run_limited(swallows_one_alarm, seconds=0.05, final=True)
     assert time.monotonic() - started < 3
+
+
+def sleep_long():
+    import time
+    time.sleep(30)
+
+
+def test_abandoned_workers_leave_no_pool_thread_to_race_python_exit():
+    # Python 3.11's exit wakes the pool's thread through a pipe that thread closes as it ends; a
+    # thread still ending then makes a Ctrl-C print "Bad file descriptor" with a traceback.
+    workers = limits.Workers(2)
+    futures = [workers.submit(sleep_long) for _ in range(4)]
+    manager = workers.pool._executor_manager_thread
+    workers.abandon()
+    assert not manager.is_alive()
+    assert all(future.done() for future in futures)
