@@ -75,10 +75,13 @@ _ABBREVIATIONS = frozenset("""
 # An item's own trailing punctuation: "Ilmu Politik." and "Ilmu Politik" are one major.
 _ITEM_END = re.compile(r"(?:[;,]\s*(?:dan|atau|and|or))?[\s;,]*$")
 _QUOTES = "\"'“”‘’«»"
-# Words no item ends with: an item that does went on to the next line.
+# An item wrapped over two lines: words no item ends or starts with, a series ended on its
+# first line ("A, B, dan"), a company's legal form on a line of its own.
 _SERIES_END = re.compile(r",\s*(dan|atau|serta|and|or)$", re.IGNORECASE)
-_JOINING_WORD_END = re.compile(r"(?:^|\s)(?:dan|atau|serta|dengan|di|ke|dari|untuk|bagi|pada|oleh|yang|&|and|or|of|for)$",
-                               re.IGNORECASE)
+_JOINING_WORDS = r"dan|atau|serta|dengan|di|ke|dari|untuk|bagi|pada|oleh|yang|&|and|or|of|for"
+_JOINING_WORD_END = re.compile(rf"(?:^|[\s/])({_JOINING_WORDS})$", re.IGNORECASE)
+_JOINING_WORD_START = re.compile(rf"({_JOINING_WORDS})\s")  # lower case: "Dan Kehutanan" may be a name
+_LEGAL_FORM = re.compile(r"(?:Tbk|Persero)\.?$", re.IGNORECASE)
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -195,22 +198,33 @@ def _list_item(text: str) -> str:
     return _ETC_END.sub("", item) if _ETC_WORD.search(item) else item
 
 
-def _continued_item(item: str, written: str, line: str) -> tuple[str, str] | None:
-    """The item `item` (its line as `written`) and the next line `line` as one, and why, if
-    `item` cannot end where it does: inside brackets, inside a word, on a word that joins it to
-    more ("Dinas Pendidikan dan", "Lembaga yang bergerak di", a series "A, B, dan"). A list
-    written with "dan" after a comma ("Hukum, dan") has lost it already (_list_item); a line
-    that starts with a list marker is an item."""
+def _continued_item(item: str, written: str, line: str, commas_end_items: bool) -> tuple[str, str] | None:
+    """The item `item` (its line as `written`) and the next line `line` as one, and why, if the
+    two cannot be items of their own: the first ends inside a word or brackets the next closes,
+    after a "/", on a word that joins it to more ("Dinas Pendidikan dan", "Lembaga yang bergerak
+    di"), or a series ("Kementerian Pendidikan, Kebudayaan, Riset, dan") in a list that does not
+    end its items with commas; or the next starts with a joining word ("dan Kehutanan") or a
+    bracket ("(Persero) Tbk"). A list written "Puskesmas, dan" has lost its "dan" already
+    (_list_item); the caller leaves a line that starts with a list marker an item."""
+    if not _list_item(line):  # "dll.", "dan lain-lain": no item, nothing to join
+        return None
+    joining = _JOINING_WORD_END.search(item)
+    starts = _JOINING_WORD_START.match(line)
+    series = _SERIES_END.search(written)
     if _BROKEN_WORD.search(item) and line[:1].isalpha():
-        joined, why = (item[:-1] if item.endswith(HYPHENATION_MARK) else item) + line, "inside a word"
-    elif item.count("(") > item.count(")"):
-        joined, why = item + " " + line, "inside brackets"
-    elif _JOINING_WORD_END.search(item):
-        joined, why = item + " " + line, f"with \"{item.split()[-1]}\""
-    elif (series := _SERIES_END.search(written)) and item.count(",") >= 1:
-        # "Kementerian Pendidikan, Kebudayaan, Riset, dan" goes on; "Puskesmas, dan" (a list
-        # that joins its items so) does not.
-        joined, why = f"{item}, {series.group(1)} {line}", f"with \"{series.group(1)}\" after a series"
+        joined, why = (item[:-1] if item.endswith(HYPHENATION_MARK) else item) + line, "the first ends inside a word"
+    elif item.endswith("/"):
+        joined, why = item + line, "the first ends with \"/\""
+    elif item.count("(") > item.count(")") and line.count(")") > line.count("("):
+        joined, why = item + " " + line, "the first opens a bracket the second closes"
+    elif joining and not joining.group(1).isupper():  # "PT DI" is PT Dirgantara Indonesia
+        joined, why = item + " " + line, f"the first ends with \"{joining.group(1)}\""
+    elif starts:
+        joined, why = item + " " + line, f"the second starts with \"{starts.group(1)}\""
+    elif line.startswith("(") or _LEGAL_FORM.match(line):
+        joined, why = item + " " + line, f"the second is \"{_short(line)}\""
+    elif series and written.count(",") >= 3 and not commas_end_items:
+        joined, why = f"{item}, {series.group(1)} {line}", f"the first ends a series with \"{series.group(1)}\""
     else:
         return None
     joined = _list_item(joined)
@@ -358,11 +372,12 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             if line.endswith(":"):
                 raise BookletError(path, number, f"\"{_short(line)}\" ends with a colon, like an introduction or a group's name, but a list holds only items, one a line; move it into the text above, or leave it out.")
             if current.item_lines and current.item_lines[-1] == number - 1 and not _MARKER.match(line):
-                continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line)
+                commas_end_items = any(numbered[n - 1][1].endswith((",", ";")) for n in current.item_lines[:-1])
+                continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line, commas_end_items)
                 if continued:
                     # An item wrapped over two lines (copied out of a PDF or a narrow column).
                     joined, why = continued
-                    problems.append(warning(path, number, f"read lines {number - 1} and {number} as one item, \"{_short(joined)}\" (the first ends {why})."))
+                    problems.append(warning(path, number, f"read lines {number - 1} and {number} as one item, \"{_short(joined)}\": {why}."))
                     current.blocks[-1] = joined
                     current.item_lines[-1] = number
                     shown.append((number, line))

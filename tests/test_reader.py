@@ -476,22 +476,29 @@ def test_lists_as_counselors_write_them(text, majors, employers):
     assert profile.overview == ("Teks.",) and profile.fit == ("Ya.",) and profile.reality == ("Teks.",)
 
 
-@pytest.mark.parametrize("lines, employers, first_ends", [
-    pytest.param("Dinas Pendidikan dan\nKebudayaan", ("Dinas Pendidikan dan Kebudayaan",), 'with "dan"', id="and"),
-    pytest.param("Lembaga yang bergerak di\nbidang kesehatan", ("Lembaga yang bergerak di bidang kesehatan",), 'with "di"', id="preposition"),
-    pytest.param("Badan Pusat Statistik (BPS\nRI)", ("Badan Pusat Statistik (BPS RI)",), "inside brackets", id="bracket"),
-    pytest.param("Kementerian Pen\u2010\ndidikan", ("Kementerian Pendidikan",), "inside a word", id="pdf-hyphenation"),
-    pytest.param("Kementerian Pen\u00ad\ndidikan", ("Kementerian Pendidikan",), "inside a word", id="soft-hyphen"),
+@pytest.mark.parametrize("lines, employers, why", [
+    pytest.param("Dinas Pendidikan dan\nKebudayaan", ("Dinas Pendidikan dan Kebudayaan",), 'the first ends with "dan"', id="and"),
+    pytest.param("Dinas Pendidikan Dan\nKebudayaan", ("Dinas Pendidikan Dan Kebudayaan",), 'the first ends with "Dan"', id="title-case-and"),
+    pytest.param("Lembaga yang bergerak di\nbidang kesehatan", ("Lembaga yang bergerak di bidang kesehatan",), 'the first ends with "di"', id="preposition"),
+    pytest.param("Badan Pusat Statistik (BPS\nRI)", ("Badan Pusat Statistik (BPS RI)",), "the first opens a bracket the second closes", id="bracket"),
+    pytest.param("Kementerian Pen\u2010\ndidikan", ("Kementerian Pendidikan",), "the first ends inside a word", id="pdf-hyphenation"),
+    pytest.param("Kementerian Pen\u00ad\ndidikan", ("Kementerian Pendidikan",), "the first ends inside a word", id="soft-hyphen"),
+    pytest.param("Kementerian PPN/\nBappenas", ("Kementerian PPN/Bappenas",), 'the first ends with "/"', id="slash"),
+    pytest.param("Perusahaan yang wajib melapor dan/atau\nmengaudit", ("Perusahaan yang wajib melapor dan/atau mengaudit",), 'ends with "atau"', id="and-or"),
+    pytest.param("Kementerian Lingkungan Hidup\ndan Kehutanan", ("Kementerian Lingkungan Hidup dan Kehutanan",), 'the second starts with "dan"', id="second-starts-with-and"),
+    pytest.param("Procter\n& Gamble", ("Procter & Gamble",), 'the second starts with "&"', id="second-starts-with-ampersand"),
+    pytest.param("PT Bank Rakyat Indonesia\n(Persero) Tbk", ("PT Bank Rakyat Indonesia (Persero) Tbk",), 'the second is "(Persero) Tbk"', id="legal-form-in-brackets"),
+    pytest.param("PT Bank Negara Indonesia (Persero)\nTbk", ("PT Bank Negara Indonesia (Persero) Tbk",), 'the second is "Tbk"', id="legal-form"),
     pytest.param("Kementerian Pendidikan, Kebudayaan, Riset, dan\nTeknologi",
-                 ("Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi",), 'with "dan" after a series', id="series"),
+                 ("Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi",), 'the first ends a series with "dan"', id="series"),
 ])
-def test_an_item_wrapped_over_two_lines_is_one_item_with_a_warning(lines, employers, first_ends):
+def test_an_item_wrapped_over_two_lines_is_one_item_with_a_warning(lines, employers, why):
     text = SHORT + MAJORS + "Contoh perusahaan atau institusi yang membutuhkan\n\nRumah Sakit\n" + lines + "\nPuskesmas\n"
     profile, problems = parse(text)
     assert profile.employers == ("Rumah Sakit", *employers, "Puskesmas")
     second = text.splitlines().index(lines.splitlines()[1]) + 1
     assert [(p.severity, p.line) for p in problems] == [("warning", second)]
-    assert f"lines {second - 1} and {second} as one item" in problems[0].message and first_ends in problems[0].message
+    assert f"lines {second - 1} and {second} as one item" in problems[0].message and why in problems[0].message
 
 
 @pytest.mark.parametrize("lines, employers", [
@@ -499,6 +506,13 @@ def test_an_item_wrapped_over_two_lines_is_one_item_with_a_warning(lines, employ
     pytest.param("Dinas Pendidikan dan\n- Klinik", ("Dinas Pendidikan dan", "Klinik"), id="marker-starts-an-item"),
     pytest.param("Dinas Pendidikan dan\n\nKlinik", ("Dinas Pendidikan dan", "Klinik"), id="blank-line-between"),
     pytest.param("Kementerian Dalam Negeri\nKomisi Pemilihan Umum", ("Kementerian Dalam Negeri", "Komisi Pemilihan Umum"), id="whole-items"),
+    pytest.param("PT DI\nPT PAL Indonesia (Persero)", ("PT DI", "PT PAL Indonesia (Persero)"), id="acronym-like-a-joining-word"),
+    pytest.param("Badan Pusat Statistik (BPS\nKementerian Keuangan", ("Badan Pusat Statistik (BPS", "Kementerian Keuangan"), id="bracket-left-open"),
+    pytest.param("KAP Purwantono,\nKAP Tanudiredja, Wibisana, Rintis & Rekan, dan\nKAP Siddharta Widjaja & Rekan",
+                 ("KAP Purwantono", "KAP Tanudiredja, Wibisana, Rintis & Rekan", "KAP Siddharta Widjaja & Rekan"), id="series-in-a-list-of-commas"),
+    pytest.param("RSUP Dr. Sardjito, Yogyakarta, dan\nRSUP Dr. Hasan Sadikin, Bandung",
+                 ("RSUP Dr. Sardjito, Yogyakarta", "RSUP Dr. Hasan Sadikin, Bandung"), id="one-comma-before-and"),
+    pytest.param("Rumah Sakit\ndan lain-lain", ("Rumah Sakit",), id="etcetera"),
 ])
 def test_items_that_can_end_where_they_do_stay_apart(lines, employers):
     profile, problems = parse(SHORT + MAJORS + "Contoh perusahaan atau institusi yang membutuhkan\n\n" + lines + "\n")
