@@ -88,14 +88,32 @@ def css_string(value: str) -> Markup:
 
 # A word with a capital letter after its first (PUSKESMAS, BAPPENAS, WhatsApp, LinkedIn): an
 # abbreviation or a name, which Indonesian spelling does not break at a line's end (PUEBI).
-_WHOLE_WORD = re.compile(r"\b\w\w*[A-Z]\w*")
+_WHOLE_WORD = r"\b\w\w*[A-Z]\w*"
+# A web or e-mail address: hyphenated at a line's end it would be copied or typed wrong. A
+# sentence's closing punctuation after it is not part of it.
+_WEB_ADDRESS = r"(?:https?://|www\.)\S*[\w/#=-]"
+_MAIL_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_KEPT_WHOLE = re.compile(f"(?P<web>{_WEB_ADDRESS})|(?P<mail>{_MAIL_ADDRESS})|(?P<word>{_WHOLE_WORD})")
 
 
 def whole_words(text: str) -> Markup:
     """The text, escaped, with its abbreviations and capitalised names in <span class="utuh">
-    (type.css: not hyphenated). Words shorter than hyphenation's least (6 letters) stay as they are."""
-    escaped = str(Markup.escape(text))
-    return Markup(_WHOLE_WORD.sub(lambda m: f'<span class="utuh">{m[0]}</span>' if len(m[0]) >= 6 else m[0], escaped))
+    and its web and e-mail addresses as links (type.css: neither is hyphenated). Words shorter
+    than hyphenation's least (6 letters) stay as they are."""
+    out, done = [], 0
+    for found in _KEPT_WHOLE.finditer(text):
+        out.append(Markup.escape(text[done:found.start()]))
+        shown, end = found[0], found.end()
+        while found["web"] and shown.count("(") > shown.count(")") and text[end:end + 1] == ")":
+            shown, end = shown + ")", end + 1  # https://id.wikipedia.org/wiki/Notaris_(Indonesia)
+        if found["word"]:
+            out.append(Markup('<span class="utuh">{}</span>').format(shown) if len(shown) >= 6 else Markup.escape(shown))
+        else:
+            target = f"mailto:{shown}" if found["mail"] else shown if "://" in shown else f"https://{shown}"
+            out.append(Markup('<a class="alamat" href="{}">{}</a>').format(target, shown))
+        done = end
+    out.append(Markup.escape(text[done:]))
+    return Markup("").join(out)
 
 
 def index_columns(majors, lines_per_column: int):

@@ -183,3 +183,30 @@ def test_errors_stop_the_build(mini):
     with pytest.raises(BookletError) as caught:
         load(mini)
     assert caught.value.path.name == "rusak.txt"
+
+
+@pytest.mark.parametrize("single_pass", [False, True])
+def test_web_and_mail_addresses_print_whole_and_link_out(mini, single_pass):
+    # A hyphen added where an address breaks would be typed or copied with it.
+    url = "https://www.kemenkumham.go.id/layanan-publik/pengangkatan-notaris-dan-persyaratan-lengkap"
+    mail = "pengaduan-masyarakat-kementerian@kemenkumham.go.id"
+    profile = mini / "source" / "kesehatan" / "perawat.txt"
+    text = profile.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if len(line) > 150)
+    long_sentences = " ".join([first] * 3)
+    text = text.replace(first, f"{long_sentences} Syaratnya ada di {url} dan pertanyaan dikirim ke {mail}, "
+                                f"juga {long_sentences} Lihat {url} atau tulis ke {mail}.", 1)
+    profile.write_text(text, encoding="utf-8")
+    result = build(mini, cache=False, single_pass=single_pass)
+    assert result.warnings == ()
+    # Broken over lines, but nowhere with a hyphenation mark: the text without its line ends
+    # holds each address exactly as written (-layout: pdftotext otherwise drops a hyphen that
+    # ends a line, the address's own).
+    layout_text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(result.path), "-"],
+                                 check=True, capture_output=True, text=True).stdout
+    printed = re.sub(r"\s+", "", layout_text)
+    assert printed.count(url) == 2 and printed.count(mail) == 2
+    with pikepdf.open(result.path) as pdf:
+        targets = {str(annot.A.URI) for page in pdf.pages for annot in page.obj.get("/Annots", [])
+                   if "/A" in annot and "/URI" in annot.A}
+    assert targets == {url, "mailto:" + mail}

@@ -79,3 +79,16 @@ def test_abbreviations_and_names_with_capitals_are_kept_whole():
     html = str(whole_words("Di PUSKESMAS, RSUD dan Dinas; lewat WhatsApp & <b>Instagram</b> (KEMENDIKBUD-RISTEK)."))
     assert html == ('Di <span class="utuh">PUSKESMAS</span>, RSUD dan Dinas; lewat <span class="utuh">WhatsApp</span> '
                     '&amp; &lt;b&gt;Instagram&lt;/b&gt; (<span class="utuh">KEMENDIKBUD</span>-<span class="utuh">RISTEK</span>).')
+
+
+def test_web_and_mail_addresses_are_links_kept_whole():
+    from booklet.layout import whole_words
+    html = str(whole_words('Baca https://id.wikipedia.org/wiki/Notaris_(Indonesia), www.kemkes.go.id atau tulis ke '
+                           'humas-kementerian@kemkes.go.id. "x"<b>'))
+    assert html == ('Baca <a class="alamat" href="https://id.wikipedia.org/wiki/Notaris_(Indonesia)">'
+                    'https://id.wikipedia.org/wiki/Notaris_(Indonesia)</a>, '
+                    '<a class="alamat" href="https://www.kemkes.go.id">www.kemkes.go.id</a> atau tulis ke '
+                    '<a class="alamat" href="mailto:humas-kementerian@kemkes.go.id">humas-kementerian@kemkes.go.id</a>. '
+                    '&#34;x&#34;&lt;b&gt;')
+    # Text in an address is escaped like any other (an attribute cannot be closed from it).
+    assert '"' not in str(whole_words('https://a.id/?q="><script>')).split('href="', 1)[1].split('"', 1)[0]
