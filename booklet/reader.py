@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from functools import lru_cache
 import re
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from .errors import BookletError, Problem, warning
 from .model import Profile
-from .text import HYPHENATION_MARK, clean_lines, decode
+from .text import HYPHENATION_MARK, clean_lines, decode, fold
 
 # The five parts in booklet order: (key, canonical heading, is a list).
 PARTS = (
@@ -198,7 +199,22 @@ def _list_item(text: str) -> str:
     return _ETC_END.sub("", item) if _ETC_WORD.search(item) else item
 
 
-def _continued_item(item: str, written: str, line: str, commas_end_items: bool) -> tuple[str, str] | None:
+def _rejoined(before: str, after: str, words_of) -> str:
+    """A word broken over two lines (text copied from a PDF or an e-mail) is one word again:
+    without a hyphenation mark that only broke the line (U+2010, a soft hyphen); with its hyphen
+    (anak-anak, detail-oriented), unless the word is written whole elsewhere in the file
+    ("dokumen-" / "tasi" where "dokumentasi" is too)."""
+    if before.endswith(HYPHENATION_MARK):
+        return before[:-1] + after
+    first, second = before.split()[-1][:-1], after.split()[0]
+    whole = re.match(r"\w*", second)[0]
+    if first and whole and not whole.casefold().startswith(first.casefold()) \
+            and (first + whole).casefold() in words_of() and f"{first}-{whole}".casefold() not in words_of():
+        return before[:-1] + after
+    return before + after
+
+
+def _continued_item(item: str, written: str, line: str, commas_end_items: bool, words_of) -> tuple[str, str] | None:
     """The item `item` (its line as `written`) and the next line `line` as one, and why, if the
     two cannot be items of their own: the first ends inside a word or brackets the next closes,
     after a "/", on a word that joins it to more ("Dinas Pendidikan dan", "Lembaga yang bergerak
@@ -212,7 +228,7 @@ def _continued_item(item: str, written: str, line: str, commas_end_items: bool) 
     starts = _JOINING_WORD_START.match(line)
     series = _SERIES_END.search(written)
     if _BROKEN_WORD.search(item) and line[:1].isalpha():
-        joined, why = (item[:-1] if item.endswith(HYPHENATION_MARK) else item) + line, "the first ends inside a word"
+        joined, why = _rejoined(item, line, words_of), "the first ends inside a word"
     elif item.endswith("/"):
         joined, why = item + line, "the first ends with \"/\""
     elif item.count("(") > item.count(")") and line.count(")") > line.count("("):
@@ -229,6 +245,20 @@ def _continued_item(item: str, written: str, line: str, commas_end_items: bool) 
         return None
     joined = _list_item(joined)
     return (joined, why) if joined and not _is_paragraph(joined) else None
+
+
+def _drop_repeated_items(part: _Part, path: Path, problems: list) -> None:
+    """An item listed twice ("Ilmu Komunikasi", "ILMU KOMUNIKASI") is printed once, as first written."""
+    lines = part.item_lines if len(part.item_lines) == len(part.blocks) else [part.line] * len(part.blocks)
+    kept, seen = [], {}
+    for item, line in zip(part.blocks, lines):
+        key = fold(item)
+        if key in seen:
+            problems.append(warning(path, line, f"\"{_short(item)}\" is in the list under \"{_HEADING_NAMES[part.key]}\" twice (also on line {seen[key]}); the booklet prints it once."))
+            continue
+        seen[key] = line
+        kept.append(item)
+    part.blocks = kept
 
 
 def _without_full_stop(item: str) -> str:
@@ -325,6 +355,9 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
 
     parts: dict[str, _Part] = {}
     current: _Part | None = None
+    # The file's words, hyphenated ones whole and in pieces, for a word broken at a line's end.
+    words_of = functools.cache(lambda: frozenset(re.findall(r"\w+(?:-\w+)*|\w+", text.casefold()))
+                               | frozenset(re.findall(r"\w+", text.casefold())))
     for number, line in numbered[title_line:]:
         if not line:
             if current is not None:
@@ -373,7 +406,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
                 raise BookletError(path, number, f"\"{_short(line)}\" ends with a colon, like an introduction or a group's name, but a list holds only items, one a line; move it into the text above, or leave it out.")
             if current.item_lines and current.item_lines[-1] == number - 1 and not _MARKER.match(line):
                 commas_end_items = any(numbered[n - 1][1].endswith((",", ";")) for n in current.item_lines[:-1])
-                continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line, commas_end_items)
+                continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line, commas_end_items, words_of)
                 if continued:
                     # An item wrapped over two lines (copied out of a PDF or a narrow column).
                     joined, why = continued
@@ -394,10 +427,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         elif current.open_paragraph and not (current.listing and _BULLET_LINE.match(line)):
             previous = current.blocks[-1]
             if _BROKEN_WORD.search(previous) and line[:1].isalpha():
-                # A word broken over two lines (text copied from a PDF or an e-mail) is one word
-                # again: with its hyphen (anak-anak, detail-oriented), without a hyphenation
-                # mark that only broke the line (U+2010, a soft hyphen).
-                current.blocks[-1] = (previous[:-1] if previous.endswith(HYPHENATION_MARK) else previous) + line
+                current.blocks[-1] = _rejoined(previous, line, words_of)
             else:
                 current.blocks[-1] += " " + line
         else:
@@ -416,6 +446,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
         if len(pieces) >= 3 and all(len(piece.split()) <= 6 for piece in pieces):
             problems.append(warning(path, majors.item_lines[0], "read the line as one major between each two commas; put one major on each line to be sure."))
             majors.blocks = pieces
+    for key in [key for key, _, is_list in PARTS if is_list and key in parts]:
+        _drop_repeated_items(parts[key], path, problems)
     if drawable is not None and _USUAL.search(text):
         problems += _undrawable(shown, path, drawable)
 

@@ -76,6 +76,18 @@ def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
     return text, [warning(path, first, f"the file is not UTF-8 throughout; {which} read as Windows-1252. Save the file as UTF-8 to be sure every letter is right.")]
 
 
+# A zero-width space is a break chance inside a word (a long address), but a web page may also
+# put one where a space was: between "Ilmu" and "Komunikasi", after a comma.
+_ZERO_WIDTH_SPACE = re.compile(r"(.)\u200b+(?=(.))")
+
+
+def _between_words(found: re.Match) -> str:
+    before, after = found[1], found[2]
+    if (before.islower() and after.isupper()) or (before in ",;:!?" and after.isalpha()):
+        return before + " "
+    return before
+
+
 def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
     """Split into lines and normalize each: NFC, one space between words, nothing invisible."""
     problems: list[Problem] = []
@@ -89,6 +101,8 @@ def clean_lines(text: str, path: Path) -> tuple[list[str], list[Problem]]:
         if line.rstrip().endswith("\u00ad"):  # a soft hyphen that broke a word at the line's end
             line = line.rstrip()[:-1] + HYPHENATION_MARK
         if _INVISIBLE_CHARS.search(line):
+            if "\u200b" in line:
+                line = _ZERO_WIDTH_SPACE.sub(_between_words, line)
             line = line.translate(_INVISIBLE)
         if not line.isprintable():  # fast path: most lines hold only printable characters
             kept = "".join(c for c in line if c == "\t" or not (

@@ -680,3 +680,32 @@ def test_a_word_broken_at_a_wrapped_line_is_one_word_again():
     assert ("Anak-anak yang detail-oriented menyukai pengorganisasian dan tidak takut kesalahan, "
             "kata orang \u2013 sebuah kebiasaan.") in profile.overview
     assert not problems
+
+
+def test_a_word_broken_with_a_hyphen_is_whole_where_the_file_writes_it_whole():
+    # "dokumen-" / "tasi": a hyphen a PDF copied as a plain one. The file's own "dokumentasi"
+    # says which word it is; without it (or where the file also writes "detail-oriented"), the
+    # hyphen stays; "anak-anak" repeats its word and keeps it.
+    wrapped = "Menulis dokumen-\ntasi, memakai Anak-\nanak dan detail-\noriented, mengasah infor-\nmasi."
+    elsewhere = "Dokumentasi itu penting, anakanak, detailoriented, detail-oriented."
+    profile, _ = parse(seed_text().replace("Tugas utama", f"{wrapped}\n\n{elsewhere}\n\nTugas utama", 1))
+    assert "Menulis dokumentasi, memakai Anak-anak dan detail-oriented, mengasah infor-masi." in profile.overview
+
+
+def test_an_item_listed_twice_is_printed_once_with_a_warning():
+    text = SHORT + "Jurusan Kuliah yang Mendukung\n\nIlmu Komunikasi\nHukum\nILMU  KOMUNIKASI\n\n" + EMPLOYERS
+    profile, problems = parse(text)
+    assert profile.majors == ("Ilmu Komunikasi", "Hukum")
+    lines = text.splitlines()
+    assert [(p.severity, p.line) for p in problems] == [("warning", lines.index("ILMU  KOMUNIKASI") + 1)]
+    assert f"also on line {lines.index('Ilmu Komunikasi') + 1}" in problems[0].message
+
+
+def test_a_zero_width_space_where_a_space_was_separates_words():
+    # Copied from a web page: between two words of a name, after a comma. Inside a word (a break
+    # chance in a long address) it simply goes.
+    text = SHORT + MAJORS.replace("Ilmu Keperawatan", "Ilmu\u200bKeperawatan\nHukum,\u200bdan\u200b") + EMPLOYERS.replace(
+        "Rumah Sakit", "Rumah Sa\u200bkit di www.\u200bkemkes.go.id")
+    profile, problems = parse(text)
+    assert profile.majors == ("Ilmu Keperawatan", "Hukum") and problems == []
+    assert profile.employers == ("Rumah Sakit di www.kemkes.go.id",)
