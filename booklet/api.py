@@ -24,7 +24,7 @@ from .postprocess import finish, finish_handout, finish_pdf
 from .limits import Workers, ready_workers, start_workers, started_workers
 from .parts import PartCache, assets_digest, render_parts, render_workers
 from .paths import LABELS, builtin, file_states
-from .select import make_booklet, select_profiles
+from .select import by_field_title, make_booklet, select_profiles
 
 IMPOSITIONS = ("saddle",)
 
@@ -66,6 +66,7 @@ def default_output(library: Library, booklet: Booklet, options: PrintOptions = P
 def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> Booklet:
     if paper:
         library = dataclasses.replace(library, config=dataclasses.replace(library.config, paper=paper.upper()))
+    only, exclude = by_field_title(library.config, only), by_field_title(library.config, exclude)
     if not library.profiles and not (only or exclude):
         raise BookletError(library.root / "source", None, "no profile has any text yet, so there is nothing to print; write one under a heading of a file in source/<field>/ (booklet new makes one).")
     if not select_profiles(library.profiles, only, exclude):

@@ -20,7 +20,7 @@ from .errors import BookletError
 from .library import load_library
 from .model import Library, PrintOptions
 from .scaffold import init_booklet, new_profile
-from .select import field_title, make_booklet, select_profiles, unmatched
+from .select import by_field_title, field_title, make_booklet, select_profiles, unmatched
 
 PAPERS = ("A4", "A5", "F4")
 MARKS = ("crop", "cross", "crop cross")
@@ -202,6 +202,7 @@ def _read_selection(project: Path, only, exclude) -> Library:
         click.echo(str(problem), err=True)
     if library.errors:
         raise SystemExit(1)
+    only, exclude = by_field_title(library.config, only), by_field_title(library.config, exclude)
     missing = unmatched(library, tuple(only) + tuple(exclude))
     if missing:
         fields = ", ".join(sorted({file[0] for file in library.files}))

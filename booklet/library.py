@@ -147,7 +147,8 @@ def load_library(root: Path, only=(), exclude=()) -> Library:
     # one), read without the rest; a file whose title cannot be told so is read whole.
     names = [(field, slugify(path.stem), title_of(path) if only or exclude else None) for path, field in files]
     if only or exclude:
-        from .select import selected  # here: select imports slugify from this module
+        from .select import by_field_title, selected  # here: select imports slugify from this module
+        only, exclude = by_field_title(config, only), by_field_title(config, exclude)
         chosen = [file for file, name in zip(files, names) if name[2] is None or selected(*name, only, exclude)]
     else:
         chosen = files

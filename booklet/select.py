@@ -27,6 +27,13 @@ def names(field: str, slug: str, title: str | None, selector: str) -> bool:
     return wanted in (field, slug, f"{field}/{slug}") or (title is not None and wanted == slugify(title))
 
 
+def by_field_title(config, selectors) -> tuple[str, ...]:
+    """The selectors, a field's title from booklet.yaml ("Teknologi Informasi dan Komunikasi", as
+    the booklet prints it) turned into its folder's name ("teknologi")."""
+    folder_of = {slugify(title): name for name, title in config.field_titles if title}
+    return tuple(folder_of.get(slugify(s.strip()), s) for s in selectors)
+
+
 def selected(field: str, slug: str, title: str | None, only=(), exclude=()) -> bool:
     return ((not only or any(names(field, slug, title, s) for s in only))
             and not any(names(field, slug, title, s) for s in exclude))

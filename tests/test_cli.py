@@ -435,3 +435,18 @@ def test_a_subset_reads_a_title_that_is_also_a_field_name_and_dates_as_the_whole
     subset = build(mini, only=("kesehatan",), output=mini / "dist" / "k.pdf")
     assert {p.key for p in subset.booklet.profiles} == {"kesehatan/perawat", "politik/menteri"}
     assert subset.booklet.date == whole.booklet.date
+
+
+def test_a_field_is_selected_by_the_title_booklet_yaml_gives_it(mini):
+    # The booklet prints "Politik dan Pemerintahan"; a counselor may name the field so.
+    config = mini / "booklet.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("politik: Politik", "politik: Politik dan Pemerintahan"),
+                      encoding="utf-8")
+    result = run("build", "--project", mini, "--only", "politik dan pemerintahan")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_pages_text(mini / "dist" / "booklet-politik.pdf"))
+    assert "Politik dan Pemerintahan" in text and "Pengurus Partai Politik" in text and "Perawat" not in text
+    result = run("build", "--project", mini, "--exclude", "Politik dan Pemerintahan", "-o", mini / "dist" / "x.pdf")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_pages_text(mini / "dist" / "x.pdf"))
+    assert "Perawat" in text and "Pengurus Partai Politik" not in text
