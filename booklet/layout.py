@@ -117,29 +117,42 @@ def whole_words(text: str) -> Markup:
 
 
 def index_columns(majors, lines_per_column: int):
-    """Split the index into pages of two balanced columns of letter headings and entries."""
+    """Split the index into pages of two balanced columns of letter headings and entries. A
+    column that goes on with the letter before it starts with that letter again, marked as
+    continued ("I (lanjutan)"), so no column opens on an entry without its letter."""
     entries, letter = [], None
     for major in majors:
         if major.letter != letter:
             letter = major.letter
-            entries.append({"letter": letter, "major": None, "lines": 2})
+            entries.append(_letter_heading(letter))
         # Long names with many pages take more than one line; a rough count is enough.
         lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 55
-        entries.append({"letter": None, "major": major, "lines": lines})
+        entries.append({"letter": None, "continued": False, "major": major, "lines": lines})
     pages, page, used = [], [], 0
-    budget = max(2 * (lines_per_column - INDEX_HEADER_LINES), 6)
+    # Room is kept on every page for a continued letter heading in each column.
+    budget = max(2 * (lines_per_column - INDEX_HEADER_LINES) - 4, 6)
     for entry in entries:
         if used + entry["lines"] > budget and page and not (page[-1]["letter"] and len(page) == 1):
             # A letter heading moves on with its first entry.
             carried = [page.pop()] if page[-1]["letter"] else []
             pages.append(page)
-            page, budget = carried, max(2 * lines_per_column, 6)
+            page, budget = carried, max(2 * lines_per_column - 4, 6)
             used = sum(e["lines"] for e in page)
         page.append(entry)
         used += entry["lines"]
     if page:
         pages.append(page)
-    return [_two_columns(page) for page in pages]
+    columns = [column for page in pages for column in _two_columns(page)]
+    letter = None
+    for column in columns:
+        if column and not column[0]["letter"] and letter is not None:
+            column.insert(0, _letter_heading(letter, continued=True))
+        letter = next((e["letter"] for e in reversed(column) if e["letter"]), letter)
+    return [columns[i:i + 2] for i in range(0, len(columns), 2)]
+
+
+def _letter_heading(letter: str, continued: bool = False) -> dict:
+    return {"letter": letter, "continued": continued, "major": None, "lines": 2}
 
 
 def _two_columns(entries):

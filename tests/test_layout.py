@@ -92,3 +92,15 @@ def test_web_and_mail_addresses_are_links_kept_whole():
                     '&#34;x&#34;&lt;b&gt;')
     # Text in an address is escaped like any other (an attribute cannot be closed from it).
     assert '"' not in str(whole_words('https://a.id/?q="><script>')).split('href="', 1)[1].split('"', 1)[0]
+
+
+def test_an_index_column_never_opens_without_its_letter():
+    # A column that goes on with the previous column's letter repeats it, marked as continued.
+    booklet = make_booklet(load_library(MINI))
+    for lines in (6, 9, 12, 20, 50):
+        columns = [column for page in index_columns(booklet.majors, lines) for column in page if column]
+        letter = None
+        for column in columns:
+            assert column[0]["letter"]
+            assert column[0]["continued"] == (column[0]["letter"] == letter)
+            letter = [e["letter"] for e in column if e["letter"]][-1]
