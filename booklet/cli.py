@@ -20,7 +20,7 @@ from .errors import BookletError
 from .library import load_library
 from .model import Library, PrintOptions
 from .scaffold import init_booklet, new_profile
-from .select import by_field_title, field_title, make_booklet, select_profiles, unmatched
+from .select import by_field_title, make_booklet, select_profiles, unmatched
 
 PAPERS = ("A4", "A5", "F4")
 MARKS = ("crop", "cross", "crop cross")
@@ -115,9 +115,10 @@ def list_(project: Path, as_json: bool):
                                 "source": str(p.source), "pages": pages.get(p.key)}
                                for p in sorted(library.profiles, key=lambda p: p.key)], ensure_ascii=False, indent=1))
         return
-    for name, profiles in _by_field(library).items():
-        click.echo(f"{name}  ({dict(library.config.field_titles).get(name) or field_title(name)}, {len(profiles)})")
-        for profile in profiles:
+    # In the booklet's order: fields as booklet.yaml lists them, professions by title.
+    for field in make_booklet(library).fields if library.profiles else ():
+        click.echo(f"{field.name}  ({field.title}, {len(field.profiles)})")
+        for profile in field.profiles:
             count = pages.get(profile.key)
             click.echo(f"  {profile.key}  {profile.title}" + (f"  [{_plural(count, 'page')}]" if count else ""))
 
@@ -156,13 +157,6 @@ def new(title: str, field: str, project: Path):
     """
     path = new_profile(project, title, field)
     click.echo(f"created {path}; write under each heading, then `booklet check`.")
-
-
-def _by_field(library: Library) -> dict:
-    fields: dict = {}
-    for profile in sorted(library.profiles, key=lambda p: p.key):
-        fields.setdefault(profile.field, []).append(profile)
-    return fields
 
 
 def _bleed(ctx, param, value):

@@ -43,7 +43,8 @@ def test_list_shows_the_selectable_names(mini):
     result = run("list", "--project", mini)
     assert result.exit_code == 0
     assert "  kesehatan/perawat  Perawat" in result.output
-    assert result.output.startswith("kesehatan")
+    # In the booklet's order: booklet.yaml lists politik, the other fields follow.
+    assert result.output.startswith("politik  (Politik, 2)") and result.output.index("kesehatan") > result.output.index("politik")
 
 
 def test_build_writes_the_pdf_and_reports(mini):
