@@ -94,12 +94,17 @@ _WHOLE_WORD = r"\b\w\w*[A-Z]\w*"
 _WEB_ADDRESS = r"(?:https?://|www\.)\S*[\w/#=-]"
 _MAIL_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _KEPT_WHOLE = re.compile(f"(?P<web>{_WEB_ADDRESS})|(?P<mail>{_MAIL_ADDRESS})|(?P<word>{_WHOLE_WORD})")
+_WHOLE_WORD_ONLY = re.compile(_WHOLE_WORD)
 
 
 def whole_words(text: str) -> Markup:
     """The text, escaped, with its abbreviations and capitalised names in <span class="utuh">
     and its web and e-mail addresses as links (type.css: neither is hyphenated). Words shorter
     than hyphenation's least (6 letters) stay as they are."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        # No address (most paragraphs): escaping leaves such words as they are, so they may be
+        # wrapped in the escaped text at once (every profession's HTML is drawn on every build).
+        return Markup(_WHOLE_WORD_ONLY.sub(_whole_word, str(Markup.escape(text))))
     out, done = [], 0
     for found in _KEPT_WHOLE.finditer(text):
         out.append(Markup.escape(text[done:found.start()]))
@@ -114,6 +119,10 @@ def whole_words(text: str) -> Markup:
         done = end
     out.append(Markup.escape(text[done:]))
     return Markup("").join(out)
+
+
+def _whole_word(found: re.Match) -> str:
+    return f'<span class="utuh">{found[0]}</span>' if len(found[0]) >= 6 else found[0]
 
 
 def index_columns(majors, lines_per_column: int):

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import difflib
-import functools
-from functools import lru_cache
+from functools import cache, lru_cache
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BookletError, Problem, warning
 from .model import Profile
-from .text import HYPHENATION_MARK, clean_lines, decode, fold
+from .text import HYPHENATION_MARK, clean_lines, decode
 
 # The five parts in booklet order: (key, canonical heading, is a list).
 PARTS = (
@@ -79,9 +78,10 @@ _QUOTES = "\"'“”‘’«»"
 # An item wrapped over two lines: words no item ends or starts with, a series ended on its
 # first line ("A, B, dan"), a company's legal form on a line of its own.
 _SERIES_END = re.compile(r",\s*(dan|atau|serta|and|or)$", re.IGNORECASE)
-_JOINING_WORDS = r"dan|atau|serta|dengan|di|ke|dari|untuk|bagi|pada|oleh|yang|&|and|or|of|for"
-_JOINING_WORD_END = re.compile(rf"(?:^|[\s/])({_JOINING_WORDS})$", re.IGNORECASE)
-_JOINING_WORD_START = re.compile(rf"({_JOINING_WORDS})\s")  # lower case: "Dan Kehutanan" may be a name
+# At an item's end in any case but capitals ("Dan", not "PT DI"); at a line's start in lower
+# case only ("Dan Kehutanan" may be a name).
+_JOINING_WORDS_LOWER = frozenset("dan atau serta dengan di ke dari untuk bagi pada oleh yang & and or of for".split())
+_JOINING_WORD = re.compile("|".join(map(re.escape, _JOINING_WORDS_LOWER)), re.IGNORECASE)
 _LEGAL_FORM = re.compile(r"(?:Tbk|Persero)\.?$", re.IGNORECASE)
 
 
@@ -206,42 +206,39 @@ def _rejoined(before: str, after: str, words_of) -> str:
     ("dokumen-" / "tasi" where "dokumentasi" is too)."""
     if before.endswith(HYPHENATION_MARK):
         return before[:-1] + after
-    first, second = before.split()[-1][:-1], after.split()[0]
-    whole = re.match(r"\w*", second)[0]
+    first, whole = re.search(r"\w*$", before[:-1])[0], re.match(r"\w*", after)[0]
     if first and whole and not whole.casefold().startswith(first.casefold()) \
             and (first + whole).casefold() in words_of() and f"{first}-{whole}".casefold() not in words_of():
         return before[:-1] + after
     return before + after
 
 
-def _continued_item(item: str, written: str, line: str, commas_end_items: bool, words_of) -> tuple[str, str] | None:
+def _continued_item(item: str, written: str, line: str, commas_end_items, words_of) -> tuple[str, str] | None:
     """The item `item` (its line as `written`) and the next line `line` as one, and why, if the
     two cannot be items of their own: the first ends inside a word or brackets the next closes,
     after a "/", on a word that joins it to more ("Dinas Pendidikan dan", "Lembaga yang bergerak
     di"), or a series ("Kementerian Pendidikan, Kebudayaan, Riset, dan") in a list that does not
-    end its items with commas; or the next starts with a joining word ("dan Kehutanan") or a
-    bracket ("(Persero) Tbk"). A list written "Puskesmas, dan" has lost its "dan" already
-    (_list_item); the caller leaves a line that starts with a list marker an item."""
-    if not _list_item(line):  # "dll.", "dan lain-lain": no item, nothing to join
-        return None
-    joining = _JOINING_WORD_END.search(item)
-    starts = _JOINING_WORD_START.match(line)
-    series = _SERIES_END.search(written)
-    if _BROKEN_WORD.search(item) and line[:1].isalpha():
+    end its items with commas (`commas_end_items()`); or the next starts with a joining word ("dan
+    Kehutanan") or a bracket ("(Persero) Tbk"). A list written "Puskesmas, dan" has lost its "dan"
+    already (_list_item); the caller leaves a line that starts with a list marker an item."""
+    last, first = item.rsplit(None, 1)[-1], line.split(None, 1)[0]
+    if item[-1] in "-\u2010" and _BROKEN_WORD.search(item) and line[:1].isalpha():
         joined, why = _rejoined(item, line, words_of), "the first ends inside a word"
     elif item.endswith("/"):
         joined, why = item + line, "the first ends with \"/\""
-    elif item.count("(") > item.count(")") and line.count(")") > line.count("("):
+    elif "(" in item and item.count("(") > item.count(")") and line.count(")") > line.count("("):
         joined, why = item + " " + line, "the first opens a bracket the second closes"
-    elif joining and not joining.group(1).isupper():  # "PT DI" is PT Dirgantara Indonesia
-        joined, why = item + " " + line, f"the first ends with \"{joining.group(1)}\""
-    elif starts:
-        joined, why = item + " " + line, f"the second starts with \"{starts.group(1)}\""
+    elif _JOINING_WORD.fullmatch(last.rsplit("/", 1)[-1]) and not last.isupper():
+        joined, why = item + " " + line, f"the first ends with \"{last.rsplit('/', 1)[-1]}\""
+    elif first in _JOINING_WORDS_LOWER and " " in line:
+        joined, why = item + " " + line, f"the second starts with \"{first}\""
     elif line.startswith("(") or _LEGAL_FORM.match(line):
         joined, why = item + " " + line, f"the second is \"{_short(line)}\""
-    elif series and written.count(",") >= 3 and not commas_end_items:
+    elif (series := _SERIES_END.search(written[-8:])) and written.count(",") >= 3 and not commas_end_items():
         joined, why = f"{item}, {series.group(1)} {line}", f"the first ends a series with \"{series.group(1)}\""
     else:
+        return None
+    if not _list_item(line):  # "dll.", "dan lain-lain": no item, nothing to join
         return None
     joined = _list_item(joined)
     return (joined, why) if joined and not _is_paragraph(joined) else None
@@ -252,7 +249,7 @@ def _drop_repeated_items(part: _Part, path: Path, problems: list) -> None:
     lines = part.item_lines if len(part.item_lines) == len(part.blocks) else [part.line] * len(part.blocks)
     kept, seen = [], {}
     for item, line in zip(part.blocks, lines):
-        key = fold(item)
+        key = item.casefold()  # cleaned already: one space between words, nothing invisible
         if key in seen:
             problems.append(warning(path, line, f"\"{_short(item)}\" is in the list under \"{_HEADING_NAMES[part.key]}\" twice (also on line {seen[key]}); the booklet prints it once."))
             continue
@@ -356,8 +353,8 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
     parts: dict[str, _Part] = {}
     current: _Part | None = None
     # The file's words, hyphenated ones whole and in pieces, for a word broken at a line's end.
-    words_of = functools.cache(lambda: frozenset(re.findall(r"\w+(?:-\w+)*|\w+", text.casefold()))
-                               | frozenset(re.findall(r"\w+", text.casefold())))
+    words_of = cache(lambda: frozenset(re.findall(r"\w+(?:-\w+)*", text.casefold()))
+                     | frozenset(re.findall(r"\w+", text.casefold())))
     for number, line in numbered[title_line:]:
         if not line:
             if current is not None:
@@ -405,7 +402,7 @@ def parse_profile(text: str, path: Path, field_name: str, slug: str,
             if line.endswith(":"):
                 raise BookletError(path, number, f"\"{_short(line)}\" ends with a colon, like an introduction or a group's name, but a list holds only items, one a line; move it into the text above, or leave it out.")
             if current.item_lines and current.item_lines[-1] == number - 1 and not _MARKER.match(line):
-                commas_end_items = any(numbered[n - 1][1].endswith((",", ";")) for n in current.item_lines[:-1])
+                commas_end_items = lambda: any(numbered[n - 1][1].endswith((",", ";")) for n in current.item_lines[:-1])  # noqa: E731
                 continued = _continued_item(current.blocks[-1], numbered[number - 2][1], line, commas_end_items, words_of)
                 if continued:
                     # An item wrapped over two lines (copied out of a PDF or a narrow column).
