@@ -112,7 +112,7 @@ def whole_words(text: str) -> Markup:
         while found["web"] and shown.count("(") > shown.count(")") and text[end:end + 1] == ")":
             shown, end = shown + ")", end + 1  # https://id.wikipedia.org/wiki/Notaris_(Indonesia)
         if found["word"]:
-            out.append(Markup('<span class="utuh">{}</span>').format(shown) if len(shown) >= 6 else Markup.escape(shown))
+            out.append(Markup(_whole_word(found)))  # letters and digits only: nothing to escape
         else:
             target = f"mailto:{shown}" if found["mail"] else shown if "://" in shown else f"https://{shown}"
             out.append(Markup('<a class="alamat" href="{}">{}</a>').format(target, shown))
@@ -122,6 +122,7 @@ def whole_words(text: str) -> Markup:
 
 
 def _whole_word(found: re.Match) -> str:
+    """A word of _WHOLE_WORD, in a span if hyphenation could break it."""
     return f'<span class="utuh">{found[0]}</span>' if len(found[0]) >= 6 else found[0]
 
 
