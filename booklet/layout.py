@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 import traceback as tb_module
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,11 +66,33 @@ def _own_labels(path: Path, builtin_labels: dict) -> dict:
     if not isinstance(found, dict):
         raise BookletError(path, None, "the labels file should hold \"name: text\" lines.")
     for name, value in found.items():
-        expected = type(builtin_labels.get(name, value))  # a label booklet does not have is unused
-        if not isinstance(value, expected):
-            kind = "a list" if expected is list else "a single text"
+        ours = builtin_labels.get(name, value)  # a label booklet does not have is the layout's own
+        if not isinstance(value, type(ours)):
+            kind = "a list" if isinstance(ours, list) else "a single text"
             raise BookletError(path, None, f"the label \"{name}\" should be {kind}, as in booklet's own labels.")
+        if name == "months" and len(value) != 12:
+            raise BookletError(path, None, f"the label \"months\" should list the 12 months, January first; it has {len(value)}.")
+        if name in builtin_labels and isinstance(value, str) and _placeholders(ours):
+            _check_placeholders(path, name, value, ours)
     return found
+
+
+def _placeholders(label: str) -> list[str]:
+    return [field for _, field, _, _ in string.Formatter().parse(label) if field is not None]
+
+
+def _check_placeholders(path: Path, name: str, text: str, ours: str) -> None:
+    """A label booklet fills in ("{title}") may use only the {placeholders} booklet's own has
+    (the others are plain text, braces and all)."""
+    try:
+        used = _placeholders(text)
+    except ValueError:
+        raise BookletError(path, None, f"the label \"{name}\" has a {{ or }} without its pair; write {{{{ or }}}} for a brace itself.") from None
+    allowed = _placeholders(ours)
+    for field in used:
+        if field not in allowed:
+            may = ", ".join(f"{{{f}}}" for f in allowed) if allowed else "none"
+            raise BookletError(path, None, f"the label \"{name}\" has {{{field}}}, which booklet does not fill in; it may use {may}.")
 
 
 def labels_for(root: Path, language: str) -> dict:

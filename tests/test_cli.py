@@ -154,6 +154,25 @@ def test_a_broken_labels_file_is_one_sentence(mini):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("text, words", [
+    ("back_contents: \"Berisi {jumlah} profesi\"\n", "has {jumlah}, which booklet does not fill in; it may use {professions}, {fields}, {majors}"),
+    ("handout_header: \"{title} {edition\"\n", "without its pair"),
+    ("months: [Jan, Feb]\n", "should list the 12 months"),
+])
+def test_a_label_booklet_cannot_fill_in_is_one_sentence(mini, text, words):
+    labels = mini / "layouts" / "labels"
+    labels.mkdir(parents=True)
+    (labels / "id.yaml").write_text(text, encoding="utf-8")
+    config = mini / "booklet.yaml"
+    config.write_text("\n".join(l for l in config.read_text(encoding="utf-8").splitlines() if not l.startswith("edition:")),
+                      encoding="utf-8")
+    for command in ("build", "check"):
+        result = run(command, "--project", mini)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"{labels / 'id.yaml'}: error: " in result.output and words in result.output, (command, result.output)
+        assert "Traceback" not in result.output
+
+
 def test_characters_the_fonts_lack_are_reported_by_check_with_file_and_line(mini):
     path = mini / "source" / "kesehatan" / "perawat.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
