@@ -22,6 +22,10 @@ LOW_INK = "lowink.css"
 HANDOUT = "handout.css"
 # Lines of index text that fit one column of one page, per paper; a letter heading counts as two.
 INDEX_LINES = {"A4": 48, "A5": 31, "F4": 54}
+# Characters of an index entry a column's line holds (index.css: 8.5 pt in half the text width).
+# An estimate above the truth lets a column run past its page, and the rest of it then follows
+# the next column there: the index out of order.
+INDEX_CHARS = {"A4": 55, "A5": 35, "F4": 55}
 INDEX_HEADER_LINES = 8
 
 
@@ -149,7 +153,7 @@ def _whole_word(found: re.Match) -> str:
     return f'<span class="utuh">{found[0]}</span>' if len(found[0]) >= 6 else found[0]
 
 
-def index_columns(majors, lines_per_column: int):
+def index_columns(majors, lines_per_column: int, chars_per_line: int = INDEX_CHARS["A4"]):
     """Split the index into pages of two balanced columns of letter headings and entries. A
     column that goes on with the letter before it starts with that letter again, marked as
     continued ("I (lanjutan)"), so no column opens on an entry without its letter."""
@@ -159,7 +163,7 @@ def index_columns(majors, lines_per_column: int):
             letter = major.letter
             entries.append(_letter_heading(letter))
         # Long names with many pages take more than one line; a rough count is enough.
-        lines = 1 + (len(major.name) + 4 * len(major.profiles)) // 55
+        lines = 1 + (len(major.name) + 4 * len(major.profiles)) // chars_per_line
         entries.append({"letter": None, "continued": False, "major": major, "lines": lines})
     pages, page, used = [], [], 0
     # Room is kept on every page for a continued letter heading in each column.
@@ -349,6 +353,7 @@ def render_html(booklet: Booklet, root: Path, parts=None, page_of=None,
         document_title=title,
         document_subject=subject,
         index_lines_per_column=INDEX_LINES[booklet.config.paper],
+        index_chars_per_line=INDEX_CHARS[booklet.config.paper],
         first_of_field=first_keys,
         parts=parts,
         # Chosen here, not by the template looking through every profession for each part: a

@@ -210,3 +210,26 @@ def test_web_and_mail_addresses_print_whole_and_link_out(mini, single_pass):
         targets = {str(annot.A.URI) for page in pdf.pages for annot in page.obj.get("/Annots", [])
                    if "/A" in annot and "/URI" in annot.A}
     assert targets == {url, "mailto:" + mail}
+
+
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory):
+    from bench.corpus import write_corpus
+    folder = tmp_path_factory.mktemp("forty") / "booklet"
+    write_corpus(40, folder)
+    return folder
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "F4"])
+def test_the_index_reads_in_order_on_every_paper(forty, paper):
+    # Columns are filled by an estimate of each entry's lines; one that runs past its page sends
+    # the rest of its column to the next page, after the next column's entries: out of order.
+    result = build(forty, paper=paper, output=forty / "dist" / f"{paper}.pdf")
+    pages = pdf_pages_text(result.path)
+    start = next(n for n, t in enumerate(pages, start=1) if "Indeks Jurusan" in t and "Setiap jurusan" in t)
+    text = "\n".join(pdf_columns_text(result.path, n) for n in range(start, len(pages)))
+    position = 0
+    for major in result.booklet.majors:
+        found = re.compile(r"\s+".join(map(re.escape, major.name.split())) + r"\s+\d").search(text, position)
+        assert found, f"{major.name} is not after the major before it"
+        position = found.end()
