@@ -155,17 +155,19 @@ class Workers:
 
     def abandon(self) -> None:
         """Nothing (more) to render: end the workers without waiting for their work."""
+        # Work already queued for them (a document's HTML each) may fill the pipe to workers that
+        # are gone; the queue's feeder thread would then wait on it forever, and with it the
+        # pool's thread (which joins the feeder once it sees the workers dead) and Python's exit.
+        # So before the workers die, not after: the pool's thread may see them dead at once.
+        queue = getattr(self.pool, "_call_queue", None)
+        if queue is not None:
+            queue.cancel_join_thread()
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         for process in processes:
             process.kill()
         # Wait for them to die: a forked worker holds the parent's open files, the build lock too.
         for process in processes:
             process.join()
-        # Work already queued for them (a document's HTML each) may fill the pipe to workers that
-        # are gone; the queue's feeder thread would then wait on it forever when Python exits.
-        queue = getattr(self.pool, "_call_queue", None)
-        if queue is not None:
-            queue.cancel_join_thread()
         manager = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False, cancel_futures=True)
         # The pool's thread notices the dead workers and closes its pipe. Python's exit wakes that
