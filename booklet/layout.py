@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .errors import BookletError, cannot_read
 from .model import Booklet, PrintOptions
-from .paths import LABELS, builtin
+from .paths import LABELS, builtin, own_folder
 
 STYLESHEETS = ("fonts.css", "page.css", "type.css", "cover.css", "contents.css", "profession.css", "index.css")
 LOW_INK = "lowink.css"
@@ -41,7 +41,8 @@ class PartLayout:
 
 def layout_dirs(root: Path) -> list[Path]:
     """A booklet folder's own layouts/ first, then the built-in ones it may override in part."""
-    own = Path(root) / "layouts"
+    own = own_folder(root, "layouts")
+    own_folder(root, "fonts")  # checked here too: every build and check draws its HTML first
     return [own, builtin("layouts")] if own.is_dir() else [builtin("layouts")]
 
 
@@ -100,9 +101,12 @@ def _check_placeholders(path: Path, name: str, text: str, ours: str) -> None:
 
 
 def labels_for(root: Path, language: str) -> dict:
-    override = Path(root) / "layouts" / "labels" / f"{language}.yaml"
+    layouts = own_folder(root, "layouts")
+    override = layouts / "labels" / f"{language}.yaml"
     if not override.is_file():
         return _labels(language, None)
+    if not override.resolve().is_relative_to(layouts.resolve()):
+        raise BookletError(override, None, "is a symbolic link out of layouts/; booklet reads labels only from files inside it.")
     status = override.stat()
     return _labels(language, override, (status.st_size, status.st_mtime_ns))
 
@@ -207,9 +211,21 @@ def _two_columns(entries):
     return [entries[:split], entries[split:]]
 
 
+class _LayoutLoader(jinja2.FileSystemLoader):
+    """Templates from the layout folders only: a symbolic link in layouts/ that leads out of it is
+    refused, as the stylesheets and fonts it would lead to are (render.BookletFetcher)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename)
+        if not any(path.resolve().is_relative_to(folder) for folder in self.searchpath if path.is_relative_to(folder)):
+            raise BookletError(path, None, "is a symbolic link out of layouts/; booklet reads templates only from files inside it.")
+        return source, filename, uptodate
+
+
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),  # resolved: errors name whole paths
+        loader=_LayoutLoader([str(d) for d in dirs]),  # resolved: errors name whole paths
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
@@ -246,6 +262,8 @@ def render_template(root: Path, name: str, render: bool = True, **context) -> st
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(root, exc.__traceback__) or (_template_path(root, name), None)
         raise BookletError(path, line, f"the template uses something booklet does not give it: {_sentence(exc.message)}") from None
+    except BookletError:
+        raise
     except RecursionError:
         raise BookletError(Path(root) / "layouts", None, "a template includes or extends itself, directly or through another; a booklet folder's template cannot extend booklet's one of the same name.") from None
     except UnicodeDecodeError:

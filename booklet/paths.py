@@ -17,10 +17,20 @@ def builtin(name: str) -> Path:
 LABELS = _PACKAGE / "labels"
 
 
+def own_folder(root: Path, name: str) -> Path:
+    """A booklet folder's own `layouts` or `fonts`, which may not be a symbolic link: booklet
+    reads a layout only from inside the booklet folder (docs/security.md)."""
+    folder = Path(root) / name
+    if folder.is_symlink():
+        from .errors import BookletError  # here: errors is not needed to find the folders
+        raise BookletError(folder, None, f"is a symbolic link; booklet reads a layout only from a real {name}/ folder inside the booklet folder (copy the files in).")
+    return folder
+
+
 def font_files(root: Path) -> list[Path]:
     """The font files a booklet folder's layouts may use: its own fonts/ first, then booklet's."""
     found = []
-    for folder in (Path(root) / "fonts", builtin("fonts")):
+    for folder in (own_folder(root, "fonts"), builtin("fonts")):
         if folder.is_dir():
             found += [path for path in sorted(folder.iterdir())
                       if path.suffix.lower() in (".ttf", ".otf") and path.is_file()]

@@ -99,6 +99,38 @@ def test_symlink_out_of_the_layouts_folder_is_refused(mini, canary):
         build(mini, only=["perawat"])
 
 
+def test_templates_and_labels_through_a_symlink_out_of_layouts_are_refused(mini, tmp_path):
+    # Jinja and the labels file would follow a link as WeasyPrint's fetcher does not: the text of
+    # any file on the computer could be printed in the booklet.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("RAHASIA-123", encoding="utf-8")
+    layouts = mini / "layouts"
+    layouts.mkdir()
+    (layouts / "rahasia.html.j2").symlink_to(secret)
+    builtin = (Path(__file__).resolve().parent.parent / "layouts" / "howto.html.j2").read_text(encoding="utf-8")
+    (layouts / "howto.html.j2").write_text('{% include "rahasia.html.j2" %}' + builtin, encoding="utf-8")
+    with pytest.raises(BookletError) as caught:
+        build(mini)
+    assert caught.value.path == layouts / "rahasia.html.j2" and "symbolic link out of layouts/" in caught.value.sentence
+    (layouts / "howto.html.j2").unlink()
+    (layouts / "labels").mkdir()
+    (layouts / "labels" / "id.yaml").symlink_to(secret)
+    with pytest.raises(BookletError) as caught:
+        build(mini)
+    assert caught.value.path == layouts / "labels" / "id.yaml" and "symbolic link out of layouts/" in caught.value.sentence
+    assert not (mini / "dist" / "booklet.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["layouts", "fonts"])
+def test_a_layouts_or_fonts_folder_that_is_a_symlink_is_one_sentence(mini, tmp_path, name):
+    elsewhere = tmp_path / "tema"
+    elsewhere.mkdir()
+    (mini / name).symlink_to(elsewhere)
+    with pytest.raises(BookletError) as caught:
+        build(mini)
+    assert caught.value.path == mini / name and f"real {name}/ folder" in caught.value.sentence
+
+
 def test_base_href_and_attachments_in_a_layout_are_refused(mini, canary):
     layouts = mini / "layouts"
     layouts.mkdir()
