@@ -59,8 +59,14 @@ def load(root: Path, only=(), exclude=()) -> Library:
 
 def default_output(library: Library, booklet: Booklet, options: PrintOptions = PrintOptions(),
                    impose: str | None = None) -> Path:
-    words = ["booklet", booklet.selection, options.suffix, impose]
+    words = ["booklet", booklet.selection, None if impose else _other_paper(library, booklet), options.suffix, impose]
     return library.root / library.config.output / ("-".join(w for w in words if w) + ".pdf")
+
+
+def _other_paper(library: Library, booklet: Booklet) -> str | None:
+    """"a5" for a booklet on another paper than booklet.yaml's: an A5 build must not take the
+    place of the A4 one (and be printed at actual size on A4)."""
+    return booklet.config.paper.lower() if booklet.config.paper != library.config.paper else None
 
 
 def prepare(library: Library, only=(), exclude=(), paper: str | None = None) -> Booklet:
@@ -305,7 +311,8 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
         for profile, future in zip(booklet.profiles, renders):
             rendered = future.result()
             pdf = finish_handout(booklet, profile, rendered, options)
-            target = folder / profile.field / f"{profile.slug}{'-' + options.suffix if options.suffix else ''}.pdf"
+            words = [profile.slug, _other_paper(library, booklet), options.suffix]
+            target = folder / profile.field / ("-".join(w for w in words if w) + ".pdf")
             write_atomically(target, pdf)
             made.append(Handout(target, profile, rendered.page_count))
     return tuple(made)

@@ -470,3 +470,14 @@ def test_a_field_is_selected_by_the_title_booklet_yaml_gives_it(mini):
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_pages_text(mini / "dist" / "x.pdf"))
     assert "Perawat" in text and "Pengurus Partai Politik" not in text
+
+
+def test_a_booklet_on_another_paper_does_not_take_the_place_of_the_usual_one(mini):
+    assert run("build", "--project", mini).exit_code == 0
+    usual = (mini / "dist" / "booklet.pdf").read_bytes()
+    result = run("build", "--project", mini, "--paper", "A5")
+    assert result.exit_code == 0 and "booklet-a5.pdf" in result.output
+    assert (mini / "dist" / "booklet.pdf").read_bytes() == usual
+    assert run("handouts", "--project", mini, "--paper", "A5", "--only", "perawat").exit_code == 0
+    assert (mini / "dist" / "handouts" / "kesehatan" / "perawat-a5.pdf").is_file()
+    assert not (mini / "dist" / "handouts" / "kesehatan" / "perawat.pdf").exists()
