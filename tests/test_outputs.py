@@ -157,8 +157,10 @@ def test_handouts_one_per_profession(mini):
         assert "Daftar Isi" not in text and "Indeks Jurusan" not in text
         # The small header: booklet title and edition.
         assert pages[0].lstrip().startswith("Buku Mini · Edisi 1 Januari 2026")
-        # Folios count the handout's own pages.
+        # Folios count the handout's own pages; a later page names the profession at its head.
         assert [folio(handout.path, n) for n in range(1, len(pages) + 1)] == [str(n) for n in range(1, len(pages) + 1)]
+        for page in pages[1:]:
+            assert page.lstrip().startswith(handout.profile.title.upper()), page[:80]
         with pikepdf.open(handout.path) as pdf:
             assert str(pdf.docinfo.Title).startswith(handout.profile.title)
 
