@@ -197,10 +197,15 @@ def test_print_shop_pdf_has_bleed_trim_and_marks(mini, tmp_path):
     band = cover.getpixel((cover.width // 2, 40))
     assert band != (255, 255, 255)
     assert cover.getpixel((cover.width // 2, 2)) == band and cover.getpixel((2, 40)) == band
+    # ... and ends as far below the trim edge as in the plain PDF (the bleed is 8.5 pt at 72 dpi).
+    plain_cover = render_page(plain.path, 1, dpi=72)
+
+    def band_end(image):
+        return next(y for y in range(image.height) if image.getpixel((2, y)) == (255, 255, 255))
+    assert band_end(cover) - round(bleed) == pytest.approx(band_end(plain_cover), abs=1)
     # Crop marks: ink in the bleed beside the white foot of the page, none in the plain PDF.
     foot = cover.crop((0, cover.height - 10, 10, cover.height))
     assert min(min(p) for p in foot.get_flattened_data()) < 128
-    plain_cover = render_page(plain.path, 1, dpi=72)
     assert min(min(p) for p in plain_cover.crop((0, plain_cover.height - 10, 10, plain_cover.height)).get_flattened_data()) == 255
 
 
