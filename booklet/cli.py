@@ -23,6 +23,7 @@ from .scaffold import init_booklet, new_profile
 from .select import by_field_title, make_booklet, select_profiles, unmatched
 
 PAPERS = ("A4", "A5", "F4")
+THICK_STACK = 20  # sheets: about what a long-arm stapler takes, folded (80 pages)
 MARKS = ("crop", "cross", "crop cross")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-1b", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
 
@@ -281,6 +282,9 @@ def _build_once(project: Path, only, exclude, settings: dict, quiet: bool, verbo
             click.echo(f"Load {_plural(result.sheets, 'sheet')} of A4 paper. Print both sides, "
                        "flip on short edge, actual size (100%, no fit to page); fold the stack in half and staple "
                        "on the fold. Steps in Indonesian: docs/cetak-buklet.md")
+            if result.sheets > THICK_STACK:
+                click.echo(f"Note: {result.sheets} sheets fold into a thick booklet that a stapler may not go through; "
+                           "consider one booklet per field (--only <field>) or a print shop's binding.")
     return result
 
 

@@ -44,4 +44,7 @@ def _copy_metadata(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
         out.docinfo = out.copy_foreign(source.trailer.Info)
     if "/Lang" in source.Root:
         out.Root.Lang = source.Root.Lang
-    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True, Duplex=pikepdf.Name.DuplexFlipShortEdge)
+    # A print dialog then offers both sides, flipped on the short edge, at actual size: a sheet
+    # "fit to page" would shrink the booklet and misplace the fold.
+    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True, Duplex=pikepdf.Name.DuplexFlipShortEdge,
+                                                    PrintScaling=pikepdf.Name("/None"))

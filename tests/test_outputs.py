@@ -128,9 +128,21 @@ def test_saddle_command_says_how_to_print(tmp_path):
     result = CliRunner().invoke(cli, ["build", "-p", str(ROOT), "--only", "politik", "--impose", "saddle", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Load 3 sheets of A4 paper" in result.output and "flip on short edge" in result.output
-    assert out.is_file()
+    assert "thick booklet" not in result.output
+    with pikepdf.open(out) as pdf:  # the print dialog's defaults say the same
+        assert pdf.Root.ViewerPreferences.Duplex == "/DuplexFlipShortEdge"
+        assert pdf.Root.ViewerPreferences.PrintScaling == "/None"
     bad = CliRunner().invoke(cli, ["build", "-p", str(ROOT), "--impose", "saddle", "--paper", "A4", "-o", str(out)])
     assert bad.exit_code == 2 and "A5" in bad.output  # a usage mistake
+
+
+def test_a_thick_saddle_booklet_is_pointed_out(tmp_path):
+    from bench.corpus import write_corpus
+    write_corpus(24, tmp_path / "besar")  # 24 spreads and more: over 80 A5 pages
+    result = CliRunner().invoke(cli, ["build", "-p", str(tmp_path / "besar"), "--impose", "saddle"])
+    assert result.exit_code == 0, result.output
+    sheets = int(re.search(r"Load (\d+) sheets", result.output).group(1))
+    assert sheets > 20 and f"Note: {sheets} sheets fold into a thick booklet" in result.output
 
 
 def test_saddle_default_name(mini):
