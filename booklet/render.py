@@ -237,9 +237,31 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
-        raise BookletError(root / "layouts", None, f"the layout asked for \"{fetcher.refused[0]}\", {fetcher.reasons[0]}.")
+        path, line = _referenced_where(root, fetcher.refused[0])
+        raise BookletError(path, line, f"the layout asked for \"{fetcher.refused[0]}\", {fetcher.reasons[0]}.")
     return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
                     bookmark_levels=tuple(levels), page_names=names)
+
+
+def _referenced_where(root: Path, url: str) -> tuple[Path, int | None]:
+    """The file and line of the booklet folder's layouts/ that asks for `url` (WeasyPrint says
+    only what was asked for): the first line naming it, or its file name; else the folder."""
+    layouts = root / "layouts"
+    parsed = urlsplit(url)
+    wanted = [url] if parsed.scheme not in ("file", "") else []
+    name = Path(url2pathname(unquote(parsed.path))).name
+    wanted += [name] if name else []
+    for path in sorted(layouts.rglob("*")) if layouts.is_dir() else ():
+        if path.suffix not in (".css", ".j2", ".html") or not path.is_file() or path.is_symlink():
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, text in enumerate(lines, start=1):
+            if any(w in text or w in unquote(text) for w in wanted):
+                return path, number
+    return layouts, None
 
 
 PAGE_LINKS = "data-page-links"

@@ -75,6 +75,7 @@ def test_layout_references_outside_the_folders_fail_the_build(mini, canary, list
     with pytest.raises(BookletError) as caught:
         build(mini, only=["perawat"])
     assert "outside the booklet's layouts/ and fonts/" in caught.value.sentence
+    assert (caught.value.path, caught.value.line) == (layouts / "type.css", 1)  # where it is asked for
     assert _Recorder.hits == []
     assert not (mini / "dist" / "booklet-perawat.pdf").exists()
 
@@ -89,6 +90,7 @@ def test_a_missing_layout_file_is_named_as_missing(mini, reference, folder):
     with pytest.raises(BookletError) as caught:
         build(mini, only=["perawat"])
     assert f"in neither the booklet's {folder}/ folder nor booklet's own" in caught.value.sentence
+    assert (caught.value.path, caught.value.line) == (mini / "layouts" / "type.css", 1)
 
 
 def test_symlink_out_of_the_layouts_folder_is_refused(mini, canary):
