@@ -372,15 +372,20 @@ def test_usage_mistakes_exit_2(mini):
         assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("mistake", ["calls-a-macro-wrongly", "extends-itself", "not-utf8", "web-syntax"])
+@pytest.mark.parametrize("mistake", ["calls-a-macro-wrongly", "gives-booklets-template-a-wrong-value", "extends-itself",
+                                     "not-utf8", "web-syntax"])
 def test_more_template_mistakes_are_sentences(mini, monkeypatch, mistake):
     layouts = mini / "layouts"
     layouts.mkdir()
     command, name, words = ["build"], None, None
-    if mistake == "calls-a-macro-wrongly":  # the error shows in booklet's paper.j2, the mistake is in head.html.j2
+    if mistake == "calls-a-macro-wrongly":  # the error shows in Jinja's macro call, the mistake is in head.html.j2
         head = (ROOT / "layouts" / "head.html.j2").read_text(encoding="utf-8")
-        (layouts / "head.html.j2").write_text(head.replace("options.bleed_mm) }}", '"3mm") }}', 1), encoding="utf-8")
+        (layouts / "head.html.j2").write_text(head.replace("options.bleed_mm) }}", 'options.bleed_mm, "ekstra") }}', 1), encoding="utf-8")
         name, words = "head.html.j2", "the template failed"
+    elif mistake == "gives-booklets-template-a-wrong-value":  # the error shows in booklet's index.html.j2
+        whole = (ROOT / "layouts" / "booklet.html.j2").read_text(encoding="utf-8")
+        (layouts / "booklet.html.j2").write_text('{% set index_lines_per_column = "banyak" %}' + whole, encoding="utf-8")
+        name, words = "booklet.html.j2", "the template failed"
     elif mistake == "extends-itself":
         (layouts / "booklet.html.j2").write_text('{% extends "booklet.html.j2" %}', encoding="utf-8")
         words = "extends itself"
