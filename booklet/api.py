@@ -320,7 +320,8 @@ def handouts(root: Path, only=(), exclude=(), paper: str | None = None, output: 
 
 def check_layouts(library: Library) -> list:
     """Problems in the templates a booklet folder overrides, found by drawing its booklet, a
-    handout and the folio pages as HTML (no PDF): what `check` adds to the profiles' problems."""
+    handout and the folio pages as HTML (no PDF), and in its own stylesheets, as WeasyPrint reads
+    them: what `check` adds to the profiles' problems."""
     from .layout import own_templates, render_folios_html, render_template
     booklet = make_booklet(library)
     try:
@@ -331,7 +332,10 @@ def check_layouts(library: Library) -> list:
         render_handout_html(booklet, booklet.profiles[0], library.root)
     except BookletError as exc:
         return [exc.problem]
-    return []
+    if not any(css.is_file() for css in (library.root / "layouts").glob("**/*.css")):
+        return []
+    from .render import stylesheet_problems  # WeasyPrint loads only where something reads CSS
+    return stylesheet_problems(library.root)
 
 
 def build_html(root: Path, only=(), exclude=(), output: Path | None = None, library: Library | None = None):

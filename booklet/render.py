@@ -20,7 +20,7 @@ from weasyprint.css.counters import CounterStyle  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError  # noqa: E402
 
-from .errors import BookletError
+from .errors import BookletError, error, warning
 from .hyphenation import install as install_hyphenation
 from .model import Rendered
 from .paths import builtin, file_states
@@ -241,6 +241,35 @@ def render_pdf(html: str, root: Path, stylesheet_base: str = "layouts/", **optio
         raise BookletError(path, line, f"the layout asked for \"{fetcher.refused[0]}\", {fetcher.reasons[0]}.")
     return Rendered(pdf, len(document.pages), anchors, tuple(collector.messages), fonts,
                     bookmark_levels=tuple(levels), page_names=names)
+
+
+def stylesheet_problems(root: Path) -> list:
+    """What WeasyPrint says of the booklet folder's own stylesheets as it reads them (an unknown
+    property, a value it cannot use, a file it may not load), for `check`: a build says the same
+    while it renders."""
+    given, root = Path(root), Path(root).resolve()
+    layouts = root / "layouts"
+    found = []
+    for path in sorted(layouts.rglob("*.css")) if layouts.is_dir() else ():
+        if not path.is_file() or path.is_symlink():
+            continue
+        named = given / path.relative_to(root)  # as the user wrote the folder, like check's other problems
+        fetcher, collector = BookletFetcher(root), _WarningCollector()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collector)
+        try:
+            weasyprint.CSS(url=path.as_uri(), url_fetcher=fetcher, font_config=_state(root).font_config)
+        except (URLFetchingError, RefusedFetch):
+            pass  # reported below, from the fetcher's own record
+        finally:
+            logger.removeHandler(collector)
+        for url, reason in zip(fetcher.refused, fetcher.reasons):
+            where, line = _referenced_where(root, url)
+            found.append(error(given / where.relative_to(root), line, f"the layout asks for \"{url}\", {reason}."))
+        for message in collector.messages:
+            at = re.search(r" at (\d+):\d+", message)
+            found.append(warning(named, int(at.group(1)) if at else None, message))
+    return found
 
 
 def _referenced_where(root: Path, url: str) -> tuple[Path, int | None]:

@@ -486,3 +486,19 @@ def test_a_booklet_on_another_paper_does_not_take_the_place_of_the_usual_one(min
     assert run("handouts", "--project", mini, "--paper", "A5", "--only", "perawat").exit_code == 0
     assert (mini / "dist" / "handouts" / "kesehatan" / "perawat-a5.pdf").is_file()
     assert not (mini / "dist" / "handouts" / "kesehatan" / "perawat.pdf").exists()
+
+
+def test_check_reads_the_layouts_own_stylesheets(mini):
+    # What a build says while it renders, check says too: a misspelt property, a value WeasyPrint
+    # cannot use (warnings, as WeasyPrint skips them), a file it may not load (an error).
+    layouts = mini / "layouts"
+    layouts.mkdir()
+    (layouts / "page.css").write_text("body { margin: 0; }\nh1 { backgrund: red; color: #12345g; }\n", encoding="utf-8")
+    result = run("check", "--project", mini)
+    assert result.exit_code == 0, result.output
+    assert f"{layouts / 'page.css'}:2: warning: Ignored `backgrund: red` at 2:6, unknown property." in result.output
+    assert "invalid value" in result.output and "0 errors, 2 warnings" in result.output
+    (layouts / "type.css").write_text('@import url("https://example.invalid/x.css");\n', encoding="utf-8")
+    result = run("check", "--project", mini)
+    assert result.exit_code == 1
+    assert f"{layouts / 'type.css'}:1: error: the layout asks for \"https://example.invalid/x.css\"" in result.output
