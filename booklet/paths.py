@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import BookletError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -22,7 +24,6 @@ def own_folder(root: Path, name: str) -> Path:
     reads a layout only from inside the booklet folder (docs/security.md)."""
     folder = Path(root) / name
     if folder.is_symlink():
-        from .errors import BookletError  # here: errors is not needed to find the folders
         raise BookletError(folder, None, f"is a symbolic link; booklet reads a layout only from a real {name}/ folder inside the booklet folder (copy the files in).")
     return folder
 
